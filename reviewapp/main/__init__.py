@@ -1,0 +1,1 @@
+"""The landing dashboard for every role."""

@@ -1,0 +1,1 @@
+"""Positions (a search or a fellowship round), their committees and stages."""

@@ -1,0 +1,1 @@
+"""Rubrics: versioned sets of weighted criteria."""
