@@ -1,0 +1,1 @@
+"""CV import: files to text to candidate profiles."""

@@ -1,0 +1,228 @@
+"""Extract many files in worker processes with a memory cap and a per-file wall-clock limit.
+
+A small pool (default: one worker per CPU core) is started lazily from a "forkserver" (Linux,
+macOS) or "spawn" context, never by forking the caller, which may be a threaded web server or
+job worker. The forkserver preloads the extraction modules, so a new worker is a cheap fork
+with pypdfium2, python-docx and pdfminer already imported. Each worker sets RLIMIT_AS and then
+serves one file at a time over a pipe; a worker that runs past the time limit is killed and
+replaced, and one that crashes (a segfault, the kernel's OOM killer) is replaced too. Either
+way only that file fails; the batch goes on.
+
+Every batch is isolated, even a single file: a hostile PDF in a one-file upload must not hang
+the request. `workers=0` runs in-process without limits, for debugging only.
+"""
+
+import contextlib
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+
+from reviewapp.importing.extract import OUT_OF_MEMORY, Extraction, extract_text, failed
+from reviewapp.importing.limits import DEFAULT_LIMITS, Limits
+from reviewapp.importing.sniff import kind_for_name
+
+Extractor = Callable[..., Extraction]
+_Job = tuple[Hashable, bytes, str]
+CRASHED = "could not be read: the reader crashed on this file"
+_PRELOAD = [
+    "reviewapp.importing.extract",
+    "reviewapp.importing.pdf",
+    "reviewapp.importing.docx_text",
+    "reviewapp.importing.html_text",
+    "docx",
+    "pdfminer.high_level",
+]
+_STARTUP_GRACE = 20.0  # seconds a fresh worker may take before its first file's clock starts
+_MAIN_LOCK = threading.Lock()
+
+
+def timed_out(limits: Limits) -> str:
+    """The message for a file whose extraction ran past the time limit."""
+    seconds = f"{limits.timeout_seconds:g}"
+    return f"could not be read: gave up after {seconds} s (the file may be damaged)"
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)  # takes effect if the forkserver is not running yet
+        return ctx
+    return mp.get_context("spawn")
+
+
+@contextlib.contextmanager
+def _entry_script_hidden():
+    """Hide __main__ while starting a worker: multiprocessing would otherwise run the entry
+    script again in every worker (Python 3.11's forkserver does not preload it; under pytest
+    that alone costs ~0.3 s per worker). Workers need nothing from it: the extractor is
+    pickled by module name. The swap lasts a few milliseconds and is serialised by a lock.
+    """
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
+def _limit_memory(limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: time limit only
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    with contextlib.suppress(ValueError, OSError):  # macOS refuses RLIMIT_AS: time limit only
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(conn: Connection, limits: Limits, extractor: Extractor) -> None:
+    """Worker loop: announce readiness, then read (data, filename) and answer an Extraction."""
+    for module in _PRELOAD:
+        __import__(module)
+    if limits.memory_bytes:
+        _limit_memory(limits.memory_bytes)
+    conn.send(None)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        data, filename = job
+        del job
+        try:
+            result = extractor(data, filename, limits=limits)
+        except MemoryError:
+            result = failed(OUT_OF_MEMORY, kind=kind_for_name(filename)[0])
+        except Exception:  # the extractor should not raise; if it does, only this file fails
+            result = failed("could not be read: the file is damaged")
+        del data
+        conn.send(result)
+
+
+class _Worker:
+    """One worker process, its pipe, and the file it is reading."""
+
+    def __init__(self, ctx, limits: Limits, extractor: Extractor) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve, args=(child, limits, extractor), daemon=True)
+        with _entry_script_hidden():
+            self.process.start()
+        child.close()
+        self.ready = False
+        self.job: _Job | None = None
+        self.deadline = 0.0
+
+    def start_clock(self, timeout: float) -> None:
+        """The file's time starts now (plus a grace period while the worker boots)."""
+        self.deadline = time.monotonic() + timeout + (0 if self.ready else _STARTUP_GRACE)
+
+    def submit(self, job: _Job, timeout: float) -> None:
+        """Hand over a file; only ever to an idle worker, which is blocked reading its pipe."""
+        self.job = job
+        self.start_clock(timeout)
+        self.conn.send((job[1], job[2]))
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(timeout=2)
+        self.kill()
+
+
+def _in_process(items, limits: Limits, extractor: Extractor):
+    for key, data, filename in items:
+        yield key, extractor(data, filename, limits=limits)
+
+
+def _failure(job: _Job, message: str) -> tuple[Hashable, Extraction]:
+    kind, media_type = kind_for_name(job[2])
+    return job[0], failed(message, kind=kind, media_type=media_type)
+
+
+def warm_up() -> None:
+    """Start the forkserver now (it imports the extractors), so the first batch starts fast."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def extract_many(
+    items: Iterable[tuple[Hashable, bytes, str]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    workers: int | None = None,
+    extractor: Extractor = extract_text,
+) -> Iterator[tuple[Hashable, Extraction]]:
+    """Yield (key, Extraction) per (key, data, filename), in completion order, in isolation.
+
+    Items are pulled only when a worker is idle, so at most `workers` files are in memory.
+    `extractor` must be a module-level function (it is pickled by name); tests use it to
+    simulate a hang, a memory hog or a crash.
+    """
+    if workers == 0:
+        yield from _in_process(items, limits, extractor)
+        return
+    size = max(1, workers or os.cpu_count() or 1)
+    ctx = _context()
+    pending = iter(items)
+    idle: list[_Worker] = []
+    busy: dict[Connection, _Worker] = {}
+    timeout = limits.timeout_seconds
+    try:
+        while True:
+            while len(busy) < size and (job := next(pending, None)) is not None:
+                worker = idle.pop() if idle else _Worker(ctx, limits, extractor)
+                try:
+                    worker.submit(job, timeout)
+                except (OSError, ValueError):  # it died while idle: this file fails, once
+                    worker.kill()
+                    yield _failure(job, CRASHED)
+                    continue
+                busy[worker.conn] = worker
+            if not busy:
+                return
+            wait_for = max(0.0, min(worker.deadline for worker in busy.values()) - time.monotonic())
+            for conn in wait(list(busy), wait_for):
+                worker = busy[conn]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):  # crashed: segfault, abort, OOM killer
+                    del busy[conn]
+                    worker.kill()
+                    yield _failure(worker.job, CRASHED)
+                    continue
+                if message is None:  # startup announcement: the file's clock starts now
+                    worker.ready = True
+                    worker.start_clock(timeout)
+                    continue
+                del busy[conn]
+                job, worker.job = worker.job, None
+                idle.append(worker)
+                yield job[0], message
+            now = time.monotonic()
+            for conn, worker in list(busy.items()):
+                if worker.deadline <= now:
+                    del busy[conn]
+                    worker.kill()
+                    yield _failure(worker.job, timed_out(limits))
+    finally:
+        for worker in idle + list(busy.values()):
+            worker.stop()

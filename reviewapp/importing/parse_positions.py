@@ -1,0 +1,133 @@
+"""Current position (header line, experience section, or an ongoing degree) and awards."""
+
+import re
+
+from reviewapp.importing.dates import find_span
+from reviewapp.importing.parse_blocks import NUMBER_RE, entry_blocks, split_items
+from reviewapp.importing.parse_orgs import after_at, best_institution, find_title
+from reviewapp.importing.parse_text import Line
+from reviewapp.importing.sections import Section, sections_of
+from reviewapp.textutil import squash_spaces
+
+_HEADER_KINDS = {"header", "title", "personal", "unknown"}
+_STUDENT_TITLE = {
+    "doctorate": "PhD student",
+    "master": "Master's student",
+    "bachelor": "Undergraduate student",
+    "habilitation": "Habilitation candidate",
+}
+
+
+def _plain_prefix(text: str, title: str) -> bool:
+    """A header title stands at the start or after a name, not inside a sentence."""
+    prefix = text[: text.find(title)] if title in text else text
+    words = re.findall(r"[^\W\d_]+", prefix)
+    return len(words) <= 5 and all(word[0].isupper() for word in words)
+
+
+def _header_position(lines: list[Line], sections: list[Section]) -> tuple[dict, Line] | None:
+    for section in sections:
+        if section.kind not in _HEADER_KINDS:
+            break
+        for i in range(section.start, min(section.end, section.start + 30)):
+            line = lines[i]
+            if not line.text or len(line.text) > 160 or line.text.count(". ") > 1:
+                continue
+            title = find_title(line.text)
+            if not title or not _plain_prefix(line.text, title):
+                continue
+            rank, institution = best_institution(line.text, line.md)
+            if not rank and i + 1 < len(lines):
+                rank, institution = best_institution(lines[i + 1].text, lines[i + 1].md)
+            if not rank:
+                institution = after_at(line.text)
+            return {"title": title, "institution": institution}, line
+    return None
+
+
+def _after_title(text: str, title: str) -> str | None:
+    """ "Data Scientist, Acme, Berlin (2021 – now)": the part right after the title."""
+    at = text.find(title)
+    rest = text[at + len(title) :] if at >= 0 else ""
+    part = re.split(r",|;|\(|\s[|–—-]\s|\t", rest.lstrip(" ,;:-–—|"))[0].strip(" .")
+    if not part or find_span(part) or not part[0].isupper() or len(part.split()) > 6:
+        return None
+    return part
+
+
+def _block_position(lines: list[Line], first: int, stop: int, anchor: int) -> dict | None:
+    order = sorted(range(first, stop), key=lambda i: abs(i - anchor))
+    title = title_line = None
+    for i in order:
+        if lines[i].text and len(lines[i].text) < 200:
+            title = find_title(lines[i].text)
+            if title:
+                title_line = i
+                break
+    if title is None:
+        return None
+    best = (0.0, None)
+    for i in order:
+        if lines[i].text and len(lines[i].text) < 200:
+            rank, name = best_institution(lines[i].text, lines[i].md)
+            if rank > best[0]:
+                best = (rank, name)
+    institution = (
+        best[1] or after_at(lines[title_line].text) or _after_title(lines[title_line].text, title)
+    )
+    if institution is None:
+        for i in range(first, stop):
+            text = lines[i].text
+            if i not in (title_line, anchor) and text and len(text) < 80 and not find_span(text):
+                institution = text.strip(" ,;")
+                break
+    return {"title": title, "institution": institution}
+
+
+def _experience_position(lines: list[Line], sections: list[Section]) -> tuple[dict, Line] | None:
+    for section in sections_of(sections, "experience"):
+        spans = {}
+        for i in range(section.start, section.end):
+            text = lines[i].text
+            if text and len(text) < 200 and not lines[i].bullet:
+                span = find_span(text)
+                if span and (span.start or span.current):
+                    spans[i] = span
+        blocks = entry_blocks(lines, section.start, section.end, sorted(spans))
+        ordered = sorted(blocks, key=lambda b: not spans[b[0]].current)
+        for anchor, first, stop in ordered[:6]:
+            position = _block_position(lines, first, stop, anchor)
+            if position and (spans[anchor].current or spans[anchor].end is None):
+                return position, lines[anchor]
+    return None
+
+
+def find_current_position(
+    lines: list[Line], sections: list[Section], education: list[tuple[dict, Line]]
+) -> tuple[dict, Line] | None:
+    """{"title", "institution"} of the current job, else of an ongoing degree; None if unknown."""
+    found = _header_position(lines, sections) or _experience_position(lines, sections)
+    if found:
+        return found
+    for entry, line in education:
+        if entry["current"] and entry["level"] in _STUDENT_TITLE:
+            title = _STUDENT_TITLE[entry["level"]]
+            return {"title": title, "institution": entry["institution"]}, line
+    return None
+
+
+def find_awards(lines: list[Line], sections: list[Section]) -> list[tuple[str, Line]]:
+    """Award lines or items of the awards sections, markup removed."""
+    awards = []
+    for section in sections_of(sections, "awards"):
+        for item in split_items(lines, section.start, section.end):
+            marked = bool(item[0].bullet or NUMBER_RE.match(item[0].md))
+            groups = [item] if marked else [[line] for line in item]
+            for group in groups:
+                text = squash_spaces(" ".join(line.text for line in group))
+                text = re.sub(r"^(?:\[\d+\]|\d{1,3}[.)])\s+", "", text)
+                if len(text) >= 4 and any(ch.isalpha() for ch in text):
+                    awards.append((text[:300], group[0]))
+                if len(awards) >= 100:
+                    return awards
+    return awards

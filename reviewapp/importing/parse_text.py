@@ -1,0 +1,137 @@
+"""Lines of a CV text: NFKC, markup remnants turned into plain text, line numbers kept for evidence.
+
+Pure functions; the parser never looks at the input through anything but these `Line`s.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from reviewapp.textutil import squash_spaces, strip_control_chars
+
+MAX_CHARS = 400_000  # the parser reads this much of a text; a CV is 5-50 kB
+MAX_LINE = 3_000  # longer lines are cut for analysis (evidence keeps 500 characters)
+EVIDENCE_CHARS = 500
+
+_ORDINAL_SUP_RE = re.compile(r"(\d)\s*<sup>\s*(st|nd|rd|th|er|e|re|ème)\s*</sup>", re.IGNORECASE)
+_SUP_RE = re.compile(r"<sup>\s*(.*?)\s*</sup>", re.IGNORECASE | re.DOTALL)
+_ORDINAL_RE = re.compile(r"(?i)st|nd|rd|th|er|e|re|ème|o|a|te")
+_BOLD_TAG_RE = re.compile(r"</?\s*(?:b|strong)\s*>", re.IGNORECASE)
+_ITALIC_TAG_RE = re.compile(r"</?\s*(?:i|em)\s*>", re.IGNORECASE)
+_BR_RE = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,200})?/?>")
+_IMAGE_RE = re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,500}\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]{0,300})\]\(([^)\s]{0,500})(?:\s+\"[^\"]*\")?\)")
+_ANGLE_URL_RE = re.compile(r"<((?:https?://|mailto:|www\.)[^<>\s]{1,500})>", re.IGNORECASE)
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$&])")
+_EMPHASIS_RE = re.compile(
+    r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)"
+)
+_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
+_BULLET_RE = re.compile(r"^\s*([-*+•○●▪◦■□➢►▶◆◇✓✔–·])\s+")
+_HR_RE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
+_LINK_WORDS = (
+    r"pdf|code|arxiv|slides|video|bib(?:tex)?|poster|project(?: page)?|website|paper|link|doi|"
+    r"html|talk|blog|data(?:set)?|demo|abs(?:tract)?|openreview|github|press|url"
+)
+_LINK_WORD_RE = re.compile(rf"\[\s*(?:{_LINK_WORDS})\s*\]\([^)]{{0,500}}\)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One input line: `raw` for evidence, `md` with markup unified, `text` plain."""
+
+    no: int  # 1-based line number in the input text
+    source: str  # exactly as in the input (evidence quotes this)
+    raw: str  # NFKC and control characters removed, otherwise as written
+    md: str  # HTML emphasis as markdown, links as their text, escapes resolved
+    text: str  # md without emphasis, heading marks or bullet; spaces squashed
+    heading: int  # markdown heading level, 0 when none
+    bullet: str  # the leading bullet glyph, "" when none
+    indent: int  # leading spaces (tab = 4)
+
+    @property
+    def blank(self) -> bool:
+        """A line with no letters or digits (also horizontal rules)."""
+        return not any(ch.isalnum() for ch in self.text)
+
+    def evidence(self) -> dict:
+        """The {"line", "text"} record stored as evidence for a field."""
+        return {"line": self.no, "text": self.source.strip()[:EVIDENCE_CHARS]}
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The space-separated words of a literal, as a set (vocabularies are written as prose)."""
+    return frozenset(text.split())
+
+
+def _sup(match: re.Match) -> str:
+    inner = match.group(1)
+    return inner if _ORDINAL_RE.fullmatch(inner) else " "
+
+
+def to_markdown(raw: str, *, drop_link_words: bool = False) -> str:
+    """HTML remnants to markdown emphasis, links to their text, entities and escapes resolved."""
+    s = _SUP_RE.sub(_sup, _ORDINAL_SUP_RE.sub(r"\1\2", raw))
+    s = s.replace("\\*", "\u2217")  # an escaped asterisk is a footnote mark, not emphasis
+    s = _BR_RE.sub(" ", s)
+    s = _BOLD_TAG_RE.sub("**", s)
+    s = _ITALIC_TAG_RE.sub("*", s)
+    s = _TAG_RE.sub("", s)
+    s = _IMAGE_RE.sub("", s)
+    if drop_link_words:
+        s = _LINK_WORD_RE.sub("", s)
+    s = _MD_LINK_RE.sub(lambda m: m.group(1), s)
+    s = _ANGLE_URL_RE.sub(lambda m: m.group(1), s)
+    s = _ESCAPE_RE.sub(r"\1", s)
+    s = s.replace("\\", "")
+    return html.unescape(s)
+
+
+def strip_emphasis(md: str) -> str:
+    """Drop markdown emphasis markers (and footnote asterisks) from a markdown line."""
+    return _EMPHASIS_RE.sub("", md).replace("\u2217", "*")
+
+
+def make_line(no: int, source: str) -> Line:
+    """Build a `Line` from one input line."""
+    source = source.rstrip("\r")
+    raw = unicodedata.normalize("NFKC", strip_control_chars(source[: MAX_LINE * 2]))
+    cut = raw[:MAX_LINE]
+    indent = len(cut.expandtabs(4)) - len(cut.expandtabs(4).lstrip(" "))
+    md = to_markdown(cut)
+    heading = 0
+    match = _HEADING_RE.match(md)
+    if match:
+        heading = len(match.group(1))
+        md = md[match.end() :]
+    if _HR_RE.match(md):
+        return Line(no, source, raw, "", "", heading, "", indent)
+    body = strip_emphasis(md)
+    bullet = ""
+    match = _BULLET_RE.match(body)
+    if match:
+        bullet = match.group(1)
+        body = body[match.end() :]
+    text = squash_spaces(body.replace("\u2217", "*"))
+    return Line(no, source, raw, md.strip(), text, heading, bullet, indent)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The input as `Line`s; line numbers count "\\n"-separated lines of the input."""
+    if not isinstance(text, str):
+        text = str(text or "")
+    text = text[:MAX_CHARS]
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates cannot be stored or shown
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return [make_line(i, raw) for i, raw in enumerate(text.split("\n"), start=1)]
+
+
+def cells(line: Line) -> list[str]:
+    """Column cells of a line split on tabs or runs of three or more spaces."""
+    md = strip_emphasis(to_markdown(line.raw[:MAX_LINE]))
+    parts = re.split(r"\t+| {3,}", md.strip())
+    return [squash_spaces(part.replace("\u2217", "*")) for part in parts if part.strip()]
