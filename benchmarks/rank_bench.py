@@ -1,0 +1,83 @@
+"""Time the ranking engine on a synthetic committee; prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/rank_bench.py [--candidates 20000] [--criteria 8] [--repeat 5]
+
+Targets: every method (bootstrap off) within 3× of one plain
+`scores.groupby("review_id")["value"].mean()` over the same scores; 1,000 bootstrap resamples
+in under 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from reviewapp.ranking import (
+    METHODS,
+    bootstrap_ranks,
+    compute_totals,
+    criterion_agreement,
+    rank_candidates,
+    reviewer_stats,
+)
+from reviewapp.ranking.simulate import simulate_committee
+
+
+def best_of(action: Callable[[], object], repeat: int) -> float:
+    """Fastest of `repeat` runs, in seconds (after one warm-up run)."""
+    action()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=20_000)
+    parser.add_argument("--reviewers", type=int, default=0, help="default: candidates / 20")
+    parser.add_argument("--criteria", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    reviewers = args.reviewers or max(12, args.candidates // 20)
+    committee = simulate_committee(
+        0, n_candidates=args.candidates, n_reviewers=reviewers, n_criteria=args.criteria
+    )
+    frames = (committee.candidates, committee.reviews, committee.scores, committee.criteria)
+    inputs = frames[1:]
+    print(
+        f"{args.candidates:,} candidates × 3 reviews × {args.criteria} criteria, "
+        f"{reviewers:,} reviewers, {len(committee.scores):,} scores"
+    )
+
+    baseline = best_of(lambda: committee.scores.groupby("review_id")["value"].mean(), args.repeat)
+    print(f"{'baseline groupby(review_id).mean()':44s} {baseline * 1000:8.1f} ms    1.0×")
+    timings = {"compute_totals": best_of(lambda: compute_totals(*inputs), args.repeat)}
+    for method in METHODS:
+        timings[f"rank_candidates(method={method!r}, bootstrap=0)"] = best_of(
+            lambda m=method: rank_candidates(*frames, method=m, bootstrap=0), args.repeat
+        )
+    timings["reviewer_stats"] = best_of(lambda: reviewer_stats(*inputs), args.repeat)
+    timings["criterion_agreement"] = best_of(lambda: criterion_agreement(*inputs), args.repeat)
+    for label, seconds in timings.items():
+        print(f"{label:44s} {seconds * 1000:8.1f} ms {seconds / baseline:6.1f}×")
+    ranking_ratio = max(v for k, v in timings.items() if k.startswith("rank_")) / baseline
+    print(f"slowest rank_candidates / baseline: {ranking_ratio:.1f}× (target ≤ 3×)")
+
+    totals = compute_totals(*inputs)["total"].to_numpy()
+    group = committee.reviews["candidate_id"].to_numpy() - 1
+    start = time.perf_counter()
+    bootstrap_ranks(totals, group, args.candidates, resamples=1000, seed=0)
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    rank_candidates(*frames, method="adjusted", bootstrap=1000)
+    whole = time.perf_counter() - start
+    print(f"bootstrap_ranks, 1,000 resamples: {alone:.2f} s (target < 5 s)")
+    print(f"rank_candidates(method='adjusted', bootstrap=1000), all included: {whole:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
