@@ -1,0 +1,1 @@
+"""Reviewer assignment: affinity from texts and the optimal solver (pure: see `solver`)."""

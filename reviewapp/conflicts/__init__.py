@@ -1,0 +1,1 @@
+"""Conflict-of-interest detection in CV text (pure: see `detect`)."""
