@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from reviewapp.db import install_sqlite_pragmas
 from reviewapp.config import DefaultConfig, load_secret_key, normalise_database_url
+from reviewapp.db import install_sqlite_pragmas
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

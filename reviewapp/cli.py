@@ -17,8 +17,13 @@ def _create_app(*args, **kwargs):
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True,
-             add_version_option=False, set_debug_flag=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=True,
+    add_version_option=False,
+    set_debug_flag=False,
+)
 def main():
     """reviewapp: candidate review for hiring committees.
 
@@ -60,9 +65,14 @@ def create_user_command(email, display_name, is_admin, password_stdin, instituti
         if len(password) < 10:
             _fail("The password must have at least 10 characters.")
     try:
-        user = accounts.create_user(email=email, display_name=display_name, password=password,
-                                    is_admin=is_admin, institution=institution,
-                                    expertise=expertise)
+        user = accounts.create_user(
+            email=email,
+            display_name=display_name,
+            password=password,
+            is_admin=is_admin,
+            institution=institution,
+            expertise=expertise,
+        )
     except accounts.AccountError as error:
         _fail(str(error))
     token = None if password else accounts.create_invitation(user, actor=None)
@@ -92,8 +102,12 @@ def positions_group():
 def create_position_command(slug, title, description, reviews_per_candidate):
     """Create a position (with its default stage)."""
     try:
-        position = positions.create_position(slug=slug, title=title, description=description,
-                                             reviews_per_candidate=reviews_per_candidate)
+        position = positions.create_position(
+            slug=slug,
+            title=title,
+            description=description,
+            reviews_per_candidate=reviews_per_candidate,
+        )
     except positions.PositionError as error:
         _fail(str(error))
     db.session.commit()
@@ -145,8 +159,15 @@ def demo():
 
 
 @main.command()
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "5000")), show_default="PORT or 5000")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1"
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    show_default="PORT or 5000",
+)
 @click.option("--workers", type=int, default=2, show_default=True)
 def serve(host, port, workers):
     """Serve the app with gunicorn (a production WSGI server)."""

@@ -1,4 +1,4 @@
-"""Configuration: these defaults, then instance/config.py, then REVIEWAPP_* environment variables."""
+"""Configuration: these defaults, then instance/config.py, then REVIEWAPP_* variables."""
 
 import os
 import secrets
@@ -22,7 +22,7 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
-    # A CSRF token lives as long as the session: a reviewer's tab left open over lunch can still save.
+    # A CSRF token lives as long as the session: a tab left open over lunch can still save.
     WTF_CSRF_TIME_LIMIT = None
 
     # Login throttling: failures allowed per window, per account and per client address.

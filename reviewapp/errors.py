@@ -27,15 +27,17 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title,
-                           message=detail or message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=detail or message
+    ), code
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Your form expired or was sent from elsewhere. "
-                                 "Reload the page and send it again.")
+        return render_error(
+            400, "Your form expired or was sent from elsewhere. Reload the page and send it again."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -43,8 +45,9 @@ def init_app(app: Flask) -> None:
             return error
         if error.code in MESSAGES:
             return render_error(error.code)
-        return render_template("errors/error.html", code=error.code, title=error.name,
-                               message=""), error.code
+        return render_template(
+            "errors/error.html", code=error.code, title=error.name, message=""
+        ), error.code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -21,7 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def set_security_headers(response: Response) -> Response:
-    """Defaults for every response; a view may set its own (e.g. a stricter one for stored files)."""
+    """Defaults for every response; a view may set its own (e.g. stricter for stored files)."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")

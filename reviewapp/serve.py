@@ -20,12 +20,14 @@ class _Server(BaseApplication):
 
 def run_gunicorn(*, host: str, port: int, workers: int) -> None:
     print(f"reviewapp is serving on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    _Server({
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": 4,
-        "worker_class": "gthread",
-        "timeout": 120,
-        "accesslog": "-",
-        "preload_app": False,
-    }).run()
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": 4,
+            "worker_class": "gthread",
+            "timeout": 120,
+            "accesslog": "-",
+            "preload_app": False,
+        }
+    ).run()

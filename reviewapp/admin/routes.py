@@ -36,17 +36,24 @@ def users():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                email=form.email.data, display_name=form.display_name.data,
-                institution=form.institution.data or "", expertise=form.expertise.data or "",
-                is_admin=form.is_admin.data, actor=current_user)
+                email=form.email.data,
+                display_name=form.display_name.data,
+                institution=form.institution.data or "",
+                expertise=form.expertise.data or "",
+                is_admin=form.is_admin.data,
+                actor=current_user,
+            )
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
             return _user_list_page(form)
         token = accounts.create_invitation(user, actor=current_user)
         db.session.commit()
-        return render_template("auth/invitation_link.html", user=user, position=None,
-                               link=url_for("auth.accept_invitation", token=token,
-                                            _external=True))
+        return render_template(
+            "auth/invitation_link.html",
+            user=user,
+            position=None,
+            link=url_for("auth.accept_invitation", token=token, _external=True),
+        )
     return _user_list_page(form)
 
 
@@ -56,9 +63,14 @@ def edit_user(user_id: int):
     form = UserForm(obj=user)
     del form.email  # the email is the login: changing it is not offered here
     if form.validate_on_submit():
-        accounts.update_user(user, actor=current_user, display_name=form.display_name.data,
-                             institution=form.institution.data or "",
-                             expertise=form.expertise.data or "", is_admin=form.is_admin.data)
+        accounts.update_user(
+            user,
+            actor=current_user,
+            display_name=form.display_name.data,
+            institution=form.institution.data or "",
+            expertise=form.expertise.data or "",
+            is_admin=form.is_admin.data,
+        )
         db.session.commit()
         flash("Saved.", "success")
         return redirect(url_for(".edit_user", user_id=user.id))
@@ -91,8 +103,12 @@ def invite_user(user_id: int):
     user = _load_user(user_id)
     token = accounts.create_invitation(user, actor=current_user)
     db.session.commit()
-    return render_template("auth/invitation_link.html", user=user, position=None,
-                           link=url_for("auth.accept_invitation", token=token, _external=True))
+    return render_template(
+        "auth/invitation_link.html",
+        user=user,
+        position=None,
+        link=url_for("auth.accept_invitation", token=token, _external=True),
+    )
 
 
 @bp.route("/positions/new", methods=["GET", "POST"])
@@ -101,9 +117,12 @@ def new_position():
     form = PositionForm()
     if form.validate_on_submit():
         try:
-            position = positions.create_position(slug=form.slug.data, title=form.title.data,
-                                                 description=form.description.data or "",
-                                                 actor=current_user)
+            position = positions.create_position(
+                slug=form.slug.data,
+                title=form.title.data,
+                description=form.description.data or "",
+                actor=current_user,
+            )
         except positions.PositionError as error:
             form.slug.errors.append(str(error))
         else:

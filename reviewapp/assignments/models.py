@@ -44,4 +44,3 @@ class Assignment(db.Model):
     @property
     def is_declined(self) -> bool:
         return self.declined_at is not None
-

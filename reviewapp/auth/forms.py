@@ -26,12 +26,14 @@ class SetPasswordForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
-                                            Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     display_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     institution = StringField("Institution", validators=[Length(max=255)])
     expertise = TextAreaField(
-        "Expertise", validators=[Length(max=5000)],
+        "Expertise",
+        validators=[Length(max=5000)],
         description="Research areas and keywords, used to match reviewers to candidates.",
     )
     is_admin = BooleanField("Administrator")

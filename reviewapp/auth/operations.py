@@ -36,14 +36,24 @@ def create_user(
 ) -> User:
     if find_user(email) is not None:
         raise AccountError(f"A user with the email {email.strip().lower()} already exists.")
-    user = User(email=email, display_name=display_name.strip(), is_admin=is_admin,
-                institution=institution.strip(), expertise=expertise.strip())
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        is_admin=is_admin,
+        institution=institution.strip(),
+        expertise=expertise.strip(),
+    )
     if password:
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.create", user, actor=actor, summary=user.email,
-                 new={"email": user.email, "is_admin": is_admin})
+    audit.record(
+        "user.create",
+        user,
+        actor=actor,
+        summary=user.email,
+        new={"email": user.email, "is_admin": is_admin},
+    )
     return user
 
 
@@ -69,8 +79,14 @@ def set_active(user: User, is_active: bool, *, actor: User | None) -> None:
         raise AccountError("You cannot deactivate your own account.")
     user.is_active = is_active
     user.rotate_session_token()
-    audit.record("user.activate" if is_active else "user.deactivate", user, actor=actor,
-                 summary=user.email, old={"is_active": not is_active}, new={"is_active": is_active})
+    audit.record(
+        "user.activate" if is_active else "user.deactivate",
+        user,
+        actor=actor,
+        summary=user.email,
+        old={"is_active": not is_active},
+        new={"is_active": is_active},
+    )
 
 
 def set_password(user: User, password: str, *, actor: User | None) -> None:
@@ -79,19 +95,21 @@ def set_password(user: User, password: str, *, actor: User | None) -> None:
     audit.record("user.password", user, actor=actor, summary=user.email)
 
 
-def create_invitation(
-    user: User, *, actor: User | None, position=None, days: int = 14
-) -> str:
-    """Return a one-time token (shown once, stored only as a hash) that lets `user` set a password."""
+def create_invitation(user: User, *, actor: User | None, position=None, days: int = 14) -> str:
+    """A one-time token (shown once, stored only as a hash) that lets `user` set a password."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        token_hash=_hash_token(token), user=user, created_by_id=getattr(actor, "id", None),
-        position_id=getattr(position, "id", None), expires_at=utcnow() + timedelta(days=days),
+        token_hash=_hash_token(token),
+        user=user,
+        created_by_id=getattr(actor, "id", None),
+        position_id=getattr(position, "id", None),
+        expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
     db.session.flush()
-    audit.record("invitation.create", invitation, actor=actor, position=position,
-                 summary=user.email)
+    audit.record(
+        "invitation.create", invitation, actor=actor, position=position, summary=user.email
+    )
     return token
 
 

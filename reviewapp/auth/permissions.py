@@ -22,8 +22,9 @@ def membership(user, position: Position) -> Membership | None:
     key = (user.id, position.id)
     if key not in cache:
         cache[key] = db.session.execute(
-            db.select(Membership).filter_by(user_id=user.id, position_id=position.id,
-                                            is_active=True)
+            db.select(Membership).filter_by(
+                user_id=user.id, position_id=position.id, is_active=True
+            )
         ).scalar_one_or_none()
     return cache[key]
 

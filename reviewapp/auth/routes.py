@@ -62,8 +62,9 @@ def logout():
 def accept_invitation(token: str):
     invitation = operations.find_invitation(token)
     if invitation is None:
-        return render_error(404, "This invitation link is unknown, used or expired. "
-                                 "Ask the chair for a new one.")
+        return render_error(
+            404, "This invitation link is unknown, used or expired. Ask the chair for a new one."
+        )
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = operations.accept_invitation(invitation, form.password.data)

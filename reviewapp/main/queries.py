@@ -29,9 +29,11 @@ def reviewer_progress(user: User) -> list[Progress]:
     drafts and submitted reviews."""
     conflicted = (
         db.select(Conflict.id)
-        .where(Conflict.reviewer_id == Assignment.reviewer_id,
-               Conflict.candidate_id == Assignment.candidate_id,
-               Conflict.status != ConflictStatus.DISMISSED)
+        .where(
+            Conflict.reviewer_id == Assignment.reviewer_id,
+            Conflict.candidate_id == Assignment.candidate_id,
+            Conflict.status != ConflictStatus.DISMISSED,
+        )
         .exists()
     )
     rows = db.session.execute(
@@ -41,16 +43,29 @@ def reviewer_progress(user: User) -> list[Progress]:
             func.count(case((Review.status == ReviewStatus.DRAFT, 1))),
             func.count(case((Review.status == ReviewStatus.SUBMITTED, 1))),
         )
-        .join(Membership, and_(Membership.position_id == Position.id,
-                               Membership.user_id == user.id,
-                               Membership.role == Role.REVIEWER,
-                               Membership.is_active.is_(True)))
-        .outerjoin(Assignment, and_(Assignment.position_id == Position.id,
-                                    Assignment.reviewer_id == user.id,
-                                    Assignment.declined_at.is_(None), ~conflicted))
+        .join(
+            Membership,
+            and_(
+                Membership.position_id == Position.id,
+                Membership.user_id == user.id,
+                Membership.role == Role.REVIEWER,
+                Membership.is_active.is_(True),
+            ),
+        )
+        .outerjoin(
+            Assignment,
+            and_(
+                Assignment.position_id == Position.id,
+                Assignment.reviewer_id == user.id,
+                Assignment.declined_at.is_(None),
+                ~conflicted,
+            ),
+        )
         .outerjoin(Review, Review.assignment_id == Assignment.id)
         .group_by(Position.id)
         .order_by(Position.created_at.desc())
     ).all()
-    return [Progress(position, assigned, drafts, submitted)
-            for position, assigned, drafts, submitted in rows]
+    return [
+        Progress(position, assigned, drafts, submitted)
+        for position, assigned, drafts, submitted in rows
+    ]

@@ -21,6 +21,7 @@ def dashboard():
     }
     if is_admin(user):
         context["positions"] = db.session.scalars(
-            db.select(Position).order_by(Position.created_at.desc())).all()
+            db.select(Position).order_by(Position.created_at.desc())
+        ).all()
         context["user_count"] = db.session.scalar(db.select(db.func.count(User.id)))
     return render_template("main/dashboard.html", **context)

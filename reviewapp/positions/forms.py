@@ -14,8 +14,13 @@ VISIBILITY_CHOICES = [
 class PositionForm(FlaskForm):
     slug = StringField(
         "Short name (slug)",
-        validators=[DataRequired(), Regexp(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$",
-                                           message="Lower-case letters, digits and hyphens.")],
+        validators=[
+            DataRequired(),
+            Regexp(
+                r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$",
+                message="Lower-case letters, digits and hyphens.",
+            ),
+        ],
         description="Used in links, e.g. cs-faculty-2027.",
     )
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
@@ -26,22 +31,29 @@ class PositionForm(FlaskForm):
 class PositionSettingsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=10000)])
-    status = SelectField("Status", choices=[(s.value, s.value.capitalize()) for s in PositionStatus])
-    reviews_per_candidate = IntegerField("Reviews per candidate",
-                                         validators=[DataRequired(), NumberRange(1, 20)])
-    shortlist_size = IntegerField("Shortlist size",
-                                  validators=[DataRequired(), NumberRange(1, 1000)])
+    status = SelectField(
+        "Status", choices=[(s.value, s.value.capitalize()) for s in PositionStatus]
+    )
+    reviews_per_candidate = IntegerField(
+        "Reviews per candidate", validators=[DataRequired(), NumberRange(1, 20)]
+    )
+    shortlist_size = IntegerField(
+        "Shortlist size", validators=[DataRequired(), NumberRange(1, 1000)]
+    )
     visibility = SelectField("Reviewers see others' reviews", choices=VISIBILITY_CHOICES)
     submit = SubmitField("Save settings")
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False),
-                                            Length(max=254)])
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
     display_name = StringField(
-        "Name", validators=[Optional(), Length(max=200)],
+        "Name",
+        validators=[Optional(), Length(max=200)],
         description="Needed only for someone without an account: they get an invitation link.",
     )
-    role = SelectField("Role", choices=[(Role.REVIEWER.value, "Reviewer"),
-                                        (Role.CHAIR.value, "Chair")])
+    role = SelectField(
+        "Role", choices=[(Role.REVIEWER.value, "Reviewer"), (Role.CHAIR.value, "Chair")]
+    )
     submit = SubmitField("Add to committee")

@@ -35,18 +35,35 @@ def create_position(
         )
     if get_position(slug) is not None:
         raise PositionError(f"A position with the slug {slug!r} already exists.")
-    position = Position(slug=slug, title=title.strip(), description=description.strip(),
-                        reviews_per_candidate=reviews_per_candidate, visibility=visibility)
+    position = Position(
+        slug=slug,
+        title=title.strip(),
+        description=description.strip(),
+        reviews_per_candidate=reviews_per_candidate,
+        visibility=visibility,
+    )
     position.stages.append(Stage(name=DEFAULT_STAGE, order=0))
     db.session.add(position)
     db.session.flush()
-    audit.record("position.create", position, actor=actor, position=position, summary=slug,
-                 new={"title": position.title})
+    audit.record(
+        "position.create",
+        position,
+        actor=actor,
+        position=position,
+        summary=slug,
+        new={"title": position.title},
+    )
     return position
 
 
-SETTINGS = ("title", "description", "status", "reviews_per_candidate", "shortlist_size",
-            "visibility")
+SETTINGS = (
+    "title",
+    "description",
+    "status",
+    "reviews_per_candidate",
+    "shortlist_size",
+    "visibility",
+)
 
 
 def update_position(position: Position, *, actor: User | None, **changes) -> None:
@@ -58,8 +75,15 @@ def update_position(position: Position, *, actor: User | None, **changes) -> Non
             old[key], new[key] = getattr(position, key), value
             setattr(position, key, value)
     if new:
-        audit.record("position.update", position, actor=actor, position=position,
-                     summary=position.slug, old=old, new=new)
+        audit.record(
+            "position.update",
+            position,
+            actor=actor,
+            position=position,
+            summary=position.slug,
+            old=old,
+            new=new,
+        )
 
 
 def add_member(position: Position, user: User, role: str, *, actor: User | None) -> Membership:
@@ -75,9 +99,15 @@ def add_member(position: Position, user: User, role: str, *, actor: User | None)
         db.session.add(member)
     member.role, member.is_active = role, True
     db.session.flush()
-    audit.record("member.add" if old is None else "member.update", member, actor=actor,
-                 position=position, summary=f"{user.email} as {role}", old=old,
-                 new={"role": role, "is_active": True})
+    audit.record(
+        "member.add" if old is None else "member.update",
+        member,
+        actor=actor,
+        position=position,
+        summary=f"{user.email} as {role}",
+        old=old,
+        new={"role": role, "is_active": True},
+    )
     return member
 
 
@@ -88,28 +118,43 @@ def deactivate_member(member: Membership, *, actor: User | None) -> None:
     if member.role == Role.CHAIR and _active_chairs(member.position_id) <= 1:
         raise PositionError("A position needs at least one chair: add another chair first.")
     member.is_active = False
-    audit.record("member.deactivate", member, actor=actor, position=member.position,
-                 summary=member.user.email, old={"is_active": True}, new={"is_active": False})
+    audit.record(
+        "member.deactivate",
+        member,
+        actor=actor,
+        position=member.position,
+        summary=member.user.email,
+        old={"is_active": True},
+        new={"is_active": False},
+    )
 
 
 def _active_chairs(position_id: int) -> int:
     return db.session.scalar(
         db.select(db.func.count(Membership.id)).filter_by(
-            position_id=position_id, role=Role.CHAIR, is_active=True)
+            position_id=position_id, role=Role.CHAIR, is_active=True
+        )
     )
 
 
 def committee(position: Position) -> list[Membership]:
-    return list(db.session.execute(
-        db.select(Membership).filter_by(position_id=position.id)
-        .join(Membership.user).order_by(Membership.role, User.display_name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(Membership)
+            .filter_by(position_id=position.id)
+            .join(Membership.user)
+            .order_by(Membership.role, User.display_name)
+        ).scalars()
+    )
 
 
 def positions_for(user: User, role: str | None = None) -> list[Position]:
     """Positions where the user is an active member (with that role, if given)."""
-    query = (db.select(Position).join(Membership)
-             .where(Membership.user_id == user.id, Membership.is_active.is_(True)))
+    query = (
+        db.select(Position)
+        .join(Membership)
+        .where(Membership.user_id == user.id, Membership.is_active.is_(True))
+    )
     if role is not None:
         query = query.where(Membership.role == role)
     return list(db.session.execute(query.order_by(Position.created_at.desc())).scalars())

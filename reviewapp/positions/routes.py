@@ -25,8 +25,11 @@ def load_position(slug: str, *, manage: bool = False) -> Position:
 @login_required
 def overview(slug: str):
     position = load_position(slug)
-    return render_template("positions/overview.html", position=position,
-                           is_chair=can_manage_position(current_user, position))
+    return render_template(
+        "positions/overview.html",
+        position=position,
+        is_chair=can_manage_position(current_user, position),
+    )
 
 
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
@@ -35,8 +38,9 @@ def settings(slug: str):
     position = load_position(slug, manage=True)
     form = PositionSettingsForm(obj=position)
     if form.validate_on_submit():
-        operations.update_position(position, actor=current_user,
-                                   **{k: form.data[k] for k in operations.SETTINGS})
+        operations.update_position(
+            position, actor=current_user, **{k: form.data[k] for k in operations.SETTINGS}
+        )
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for(".settings", slug=slug))
@@ -54,24 +58,32 @@ def committee(slug: str):
             if not form.display_name.data:
                 form.display_name.errors.append("Give a name for someone new to reviewapp.")
                 return _committee_page(position, form)
-            user = accounts.create_user(email=form.email.data, actor=current_user,
-                                        display_name=form.display_name.data)
+            user = accounts.create_user(
+                email=form.email.data, actor=current_user, display_name=form.display_name.data
+            )
         if user.password_hash is None:
             token = accounts.create_invitation(user, actor=current_user, position=position)
         operations.add_member(position, user, form.role.data, actor=current_user)
         db.session.commit()
         flash(f"{user.display_name} is on the committee as {form.role.data}.", "success")
         if token:
-            return render_template("auth/invitation_link.html", user=user, position=position,
-                                   link=url_for("auth.accept_invitation", token=token,
-                                                _external=True))
+            return render_template(
+                "auth/invitation_link.html",
+                user=user,
+                position=position,
+                link=url_for("auth.accept_invitation", token=token, _external=True),
+            )
         return redirect(url_for(".committee", slug=slug))
     return _committee_page(position, form)
 
 
 def _committee_page(position: Position, form: AddMemberForm):
-    return render_template("positions/committee.html", position=position, form=form,
-                           members=operations.committee(position))
+    return render_template(
+        "positions/committee.html",
+        position=position,
+        form=form,
+        members=operations.committee(position),
+    )
 
 
 def _load_member(position: Position, member_id: int) -> Membership:
@@ -103,5 +115,9 @@ def invite_member(slug: str, member_id: int):
     member = _load_member(position, member_id)
     token = accounts.create_invitation(member.user, actor=current_user, position=position)
     db.session.commit()
-    return render_template("auth/invitation_link.html", user=member.user, position=position,
-                           link=url_for("auth.accept_invitation", token=token, _external=True))
+    return render_template(
+        "auth/invitation_link.html",
+        user=member.user,
+        position=position,
+        link=url_for("auth.accept_invitation", token=token, _external=True),
+    )

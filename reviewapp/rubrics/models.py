@@ -51,7 +51,9 @@ class Criterion(db.Model):
     rubric: Mapped["Rubric"] = relationship(back_populates="criteria")
 
     def __repr__(self) -> str:
-        return f"<Criterion {self.id} {self.name!r} w={self.weight} {self.scale_min}-{self.scale_max}>"
+        return (
+            f"<Criterion {self.id} {self.name!r} w={self.weight} {self.scale_min}-{self.scale_max}>"
+        )
 
     def accepts(self, value: int) -> bool:
         return self.scale_min <= value <= self.scale_max

@@ -44,15 +44,19 @@ def test_login_throttle_not_bypassed_by_forged_forwarded_for(app, client, auth):
     factories.create_user("ada@example.org")
     for n in range(app.config["LOGIN_THROTTLE_PER_ACCOUNT"]):
         token = auth.csrf_token("/login")
-        client.post("/login", data={"email": "ada@example.org", "password": "wrong",
-                                    "csrf_token": token},
-                    headers={"X-Forwarded-For": f"10.0.0.{n}"})
+        client.post(
+            "/login",
+            data={"email": "ada@example.org", "password": "wrong", "csrf_token": token},
+            headers={"X-Forwarded-For": f"10.0.0.{n}"},
+        )
     addresses = {a.address for a in db.session.scalars(db.select(LoginAttempt))}
     assert addresses == {"127.0.0.1"}
     token = auth.csrf_token("/login")
-    response = client.post("/login", data={"email": "ada@example.org",
-                                           "password": factories.PASSWORD, "csrf_token": token},
-                           headers={"X-Forwarded-For": "10.9.9.9"})
+    response = client.post(
+        "/login",
+        data={"email": "ada@example.org", "password": factories.PASSWORD, "csrf_token": token},
+        headers={"X-Forwarded-For": "10.9.9.9"},
+    )
     assert response.status_code == 429
 
 
@@ -97,8 +101,9 @@ def test_session_cookie_flags(app, client, auth):
 
 def test_login_requires_csrf_token(client):
     factories.create_user("ada@example.org")
-    response = client.post("/login", data={"email": "ada@example.org",
-                                           "password": factories.PASSWORD})
+    response = client.post(
+        "/login", data={"email": "ada@example.org", "password": factories.PASSWORD}
+    )
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
 
@@ -106,8 +111,10 @@ def test_login_requires_csrf_token(client):
 def test_login_next_never_leaves_the_site(client, auth):
     factories.create_user("ada@example.org")
     token = auth.csrf_token("/login")
-    response = client.post("/login?next=https://evil.example/", data={
-        "email": "ada@example.org", "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"email": "ada@example.org", "password": factories.PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -119,9 +126,14 @@ def test_invitation_sets_password_once(app, client, auth):
     db.session.commit()
     page = client.get(f"/invite/{token}")
     assert "Choose a password" in page.get_data(as_text=True)
-    response = client.post(f"/invite/{token}", data={
-        "password": "a long new passphrase", "confirm": "a long new passphrase",
-        "csrf_token": auth.csrf_token(f"/invite/{token}")})
+    response = client.post(
+        f"/invite/{token}",
+        data={
+            "password": "a long new passphrase",
+            "confirm": "a long new passphrase",
+            "csrf_token": auth.csrf_token(f"/invite/{token}"),
+        },
+    )
     assert response.status_code == 302
     assert db.session.get(User, user.id).check_password("a long new passphrase")
     auth.logout()

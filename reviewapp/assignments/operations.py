@@ -1,0 +1,56 @@
+"""Assignment operations. They flush and audit; the caller commits."""
+
+from reviewapp import audit
+from reviewapp.assignments.models import Assignment
+from reviewapp.candidates.models import Candidate
+from reviewapp.conflicts.models import Conflict, ConflictStatus
+from reviewapp.extensions import db
+from reviewapp.positions.models import Stage
+
+
+class AssignmentError(ValueError):
+    """Refused, with a message for the chair."""
+
+
+def blocking_conflict(reviewer_id: int, candidate_id: int) -> Conflict | None:
+    return db.session.execute(
+        db.select(Conflict).where(
+            Conflict.reviewer_id == reviewer_id,
+            Conflict.candidate_id == candidate_id,
+            Conflict.status != ConflictStatus.DISMISSED,
+        )
+    ).scalar_one_or_none()
+
+
+def assign(candidate: Candidate, reviewer, stage: Stage, *, actor) -> Assignment:
+    """Assign a reviewer to a candidate (idempotent); refused while a conflict stands."""
+    if stage.position_id != candidate.position_id:
+        raise AssignmentError("The stage belongs to another position.")
+    if blocking_conflict(reviewer.id, candidate.id) is not None:
+        raise AssignmentError(
+            f"{reviewer.display_name} has a conflict of interest with {candidate.name}."
+        )
+    existing = db.session.execute(
+        db.select(Assignment).filter_by(
+            reviewer_id=reviewer.id, candidate_id=candidate.id, stage_id=stage.id
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    assignment = Assignment(
+        position_id=candidate.position_id,
+        stage=stage,
+        candidate=candidate,
+        reviewer=reviewer,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        "assignment.create",
+        assignment,
+        actor=actor,
+        summary=f"{reviewer.email} → {candidate.name}",
+        new={"reviewer_id": reviewer.id, "candidate_id": candidate.id, "stage_id": stage.id},
+    )
+    return assignment
