@@ -51,6 +51,7 @@ class Candidate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    position: Mapped["Position"] = relationship()  # noqa: F821
     documents: Mapped[list["Document"]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Document.id"
     )
