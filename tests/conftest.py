@@ -6,8 +6,8 @@ is created once per database and every table is emptied after each test.
 """
 
 import os
-import threading
 import re
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

@@ -22,14 +22,26 @@ def test_help_lists_the_commands(runner):
 def test_users_create_with_password_from_stdin(runner):
     result = runner.invoke(
         main,
-        ["users", "create", "--email", "Ada@Example.org", "--name", "Ada Lovelace", "--admin",
-         "--password-stdin"],
+        [
+            "users",
+            "create",
+            "--email",
+            "Ada@Example.org",
+            "--name",
+            "Ada Lovelace",
+            "--admin",
+            "--password-stdin",
+        ],
         input="a long enough passphrase\n",
     )
     assert result.exit_code == 0, result.output
     assert "Created admin user ada@example.org" in result.output
     user = db.session.scalars(db.select(User)).one()
-    assert (user.email, user.display_name, user.is_admin) == ("ada@example.org", "Ada Lovelace", True)
+    assert (user.email, user.display_name, user.is_admin) == (
+        "ada@example.org",
+        "Ada Lovelace",
+        True,
+    )
     assert user.check_password("a long enough passphrase")
 
 
@@ -42,11 +54,14 @@ def test_users_create_without_password_prints_invitation(runner):
 
 def test_users_create_refuses_duplicate_and_short_password(runner):
     factories.create_user("ada@example.org")
-    duplicate = runner.invoke(main, ["users", "create", "--email", "ADA@example.org", "--name", "A"])
+    duplicate = runner.invoke(
+        main, ["users", "create", "--email", "ADA@example.org", "--name", "A"]
+    )
     assert duplicate.exit_code == 1
     assert "already exists" in duplicate.output
     short = runner.invoke(
-        main, ["users", "create", "--email", "c@example.org", "--name", "C", "--password-stdin"],
+        main,
+        ["users", "create", "--email", "c@example.org", "--name", "C", "--password-stdin"],
         input="short\n",
     )
     assert short.exit_code == 1
@@ -73,11 +88,15 @@ def test_positions_create_rejects_bad_slug(runner):
 def test_members_add(runner):
     factories.create_user("ada@example.org")
     factories.create_position("cs-2027")
-    result = runner.invoke(main, ["members", "add", "cs-2027", "ada@example.org", "--role", "chair"])
+    result = runner.invoke(
+        main, ["members", "add", "cs-2027", "ada@example.org", "--role", "chair"]
+    )
     assert result.exit_code == 0, result.output
     membership = db.session.scalars(db.select(Membership)).one()
     assert (membership.role, membership.is_active) == ("chair", True)
-    missing = runner.invoke(main, ["members", "add", "cs-2027", "no@example.org", "--role", "chair"])
+    missing = runner.invoke(
+        main, ["members", "add", "cs-2027", "no@example.org", "--role", "chair"]
+    )
     assert missing.exit_code == 1
     assert "No user with the email" in missing.output
 
@@ -108,11 +127,11 @@ def test_db_upgrade_command_is_available(runner):
 def test_serve_uses_host_and_port_from_environment(runner, monkeypatch):
     calls = []
     monkeypatch.setattr("reviewapp.serve.run_gunicorn", lambda **kw: calls.append(kw))
-    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("HOST", "127.0.0.3")
     monkeypatch.setenv("PORT", "8123")
     assert runner.invoke(main, ["serve"]).exit_code == 0
     assert runner.invoke(main, ["serve", "--port", "9000", "--host", "127.0.0.2"]).exit_code == 0
     assert calls == [
-        {"host": "0.0.0.0", "port": 8123, "workers": 2},
+        {"host": "127.0.0.3", "port": 8123, "workers": 2},
         {"host": "127.0.0.2", "port": 9000, "workers": 2},
     ]

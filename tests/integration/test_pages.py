@@ -20,8 +20,15 @@ def admin():
 
 def test_admin_creates_user_and_gets_invitation_link(client, auth, admin):
     auth.login("admin@example.org")
-    response = auth.post("/admin/users", {"email": "new@example.org", "display_name": "Nia New",
-                                          "institution": "ETH", "expertise": "graphs"})
+    response = auth.post(
+        "/admin/users",
+        {
+            "email": "new@example.org",
+            "display_name": "Nia New",
+            "institution": "ETH",
+            "expertise": "graphs",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     link = re.search(r'value="(http://reviewapp.test/invite/[^"]+)"', page).group(1)
@@ -44,8 +51,10 @@ def test_admin_creates_position_then_adds_chair_by_invitation(client, auth, admi
     auth.login("admin@example.org")
     response = auth.post("/admin/positions/new", {"slug": "bio-2027", "title": "Biology"})
     assert response.headers["Location"] == "/p/bio-2027/committee"
-    response = auth.post("/p/bio-2027/committee", {"email": "chair@example.org",
-                                                   "display_name": "Cy Chair", "role": "chair"})
+    response = auth.post(
+        "/p/bio-2027/committee",
+        {"email": "chair@example.org", "display_name": "Cy Chair", "role": "chair"},
+    )
     assert "Invitation for Cy Chair" in response.get_data(as_text=True)
     membership = db.session.scalars(db.select(Membership)).one()
     assert (membership.user.email, membership.role) == ("chair@example.org", "chair")
@@ -77,9 +86,16 @@ def test_reviewer_sees_position_but_not_committee_pages(client, auth):
     auth.login("rev@example.org")
     assert client.get("/p/mine/").status_code == 200
     assert client.get("/p/mine/committee").status_code == 404
-    response = auth.post("/p/mine/settings", {"title": "Hijacked", "status": "open",
-                                              "reviews_per_candidate": 1, "shortlist_size": 1,
-                                              "visibility": "visible"})
+    response = auth.post(
+        "/p/mine/settings",
+        {
+            "title": "Hijacked",
+            "status": "open",
+            "reviews_per_candidate": 1,
+            "shortlist_size": 1,
+            "visibility": "visible",
+        },
+    )
     assert response.status_code == 404
     assert db.session.scalars(db.select(Position.title)).one() == "Assistant Professor"
 
@@ -88,12 +104,25 @@ def test_settings_form_ignores_extra_fields(client, auth):
     chair = factories.create_user("chair@example.org")
     position = factories.create_position("mine", chair=chair)
     auth.login("chair@example.org")
-    auth.post("/p/mine/settings", {"title": "New title", "status": "closed",
-                                   "reviews_per_candidate": 2, "shortlist_size": 5,
-                                   "visibility": "hidden", "slug": "stolen", "id": 99})
+    auth.post(
+        "/p/mine/settings",
+        {
+            "title": "New title",
+            "status": "closed",
+            "reviews_per_candidate": 2,
+            "shortlist_size": 5,
+            "visibility": "hidden",
+            "slug": "stolen",
+            "id": 99,
+        },
+    )
     db.session.refresh(position)
     assert (position.title, position.status, position.reviews_per_candidate, position.slug) == (
-        "New title", "closed", 2, "mine")
+        "New title",
+        "closed",
+        2,
+        "mine",
+    )
 
 
 def test_removing_last_chair_is_refused_and_removal_is_audited(client, auth):
@@ -102,15 +131,18 @@ def test_removing_last_chair_is_refused_and_removal_is_audited(client, auth):
     factories.create_position("mine", chair=chair, reviewers=(reviewer,))
     members = {m.user.email: m for m in db.session.scalars(db.select(Membership))}
     auth.login("chair@example.org")
-    response = auth.post(f"/p/mine/committee/{members['chair@example.org'].id}/deactivate",
-                         follow_redirects=True)
+    response = auth.post(
+        f"/p/mine/committee/{members['chair@example.org'].id}/deactivate", follow_redirects=True
+    )
     assert "at least one chair" in response.get_data(as_text=True)
     auth.post(f"/p/mine/committee/{members['rev@example.org'].id}/deactivate")
     db.session.expire_all()
-    assert [m.is_active for m in db.session.scalars(db.select(Membership).order_by(
-        Membership.id))] == [True, False]
-    assert db.session.scalars(db.select(AuditEvent.action).where(
-        AuditEvent.action == "member.deactivate")).all() == ["member.deactivate"]
+    assert [
+        m.is_active for m in db.session.scalars(db.select(Membership).order_by(Membership.id))
+    ] == [True, False]
+    assert db.session.scalars(
+        db.select(AuditEvent.action).where(AuditEvent.action == "member.deactivate")
+    ).all() == ["member.deactivate"]
 
 
 def test_get_never_changes_state(client, auth):
@@ -118,8 +150,9 @@ def test_get_never_changes_state(client, auth):
     reviewer = factories.create_user("rev@example.org")
     factories.create_position("mine", chair=chair, reviewers=(reviewer,))
     auth.login("chair@example.org")
-    member_id = db.session.scalars(db.select(Membership.id).join(User).where(
-        User.email == "rev@example.org")).one()
+    member_id = db.session.scalars(
+        db.select(Membership.id).join(User).where(User.email == "rev@example.org")
+    ).one()
     assert client.get(f"/p/mine/committee/{member_id}/deactivate").status_code == 405
     assert client.get("/logout").status_code == 405
 
@@ -128,9 +161,16 @@ def test_post_without_csrf_is_refused_and_changes_nothing(client, auth):
     chair = factories.create_user("chair@example.org")
     position = factories.create_position("mine", chair=chair)
     auth.login("chair@example.org")
-    response = client.post("/p/mine/settings", data={
-        "title": "No token", "status": "open", "reviews_per_candidate": 3, "shortlist_size": 10,
-        "visibility": "after_own"})
+    response = client.post(
+        "/p/mine/settings",
+        data={
+            "title": "No token",
+            "status": "open",
+            "reviews_per_candidate": 3,
+            "shortlist_size": 10,
+            "visibility": "after_own",
+        },
+    )
     assert response.status_code == 400
     db.session.refresh(position)
     assert position.title == "Assistant Professor"
