@@ -11,20 +11,9 @@ from hypothesis import strategies as st
 from reviewapp.exports import ranking_csv
 from reviewapp.exports.safe import FORMULA_PREFIXES, clean_text, csv_text
 from reviewapp.ranking import rank_candidates
+from tests.unit.ranking_data import OVERALL
 
 pytestmark = pytest.mark.unit
-
-OVERALL = pd.DataFrame(
-    {
-        "criterion_id": [1],
-        "rubric_id": [1],
-        "name": ["Overall"],
-        "weight": [1.0],
-        "scale_min": [0],
-        "scale_max": [10],
-        "position": [1],
-    }
-)
 
 
 def ranking(names, values):

@@ -10,20 +10,9 @@ import pandas as pd
 import pytest
 
 from reviewapp.ranking import compare_rankings, criterion_column, rank_candidates
+from tests.unit.ranking_data import OVERALL
 
 pytestmark = pytest.mark.unit
-
-OVERALL = pd.DataFrame(
-    {
-        "criterion_id": [1],
-        "rubric_id": [1],
-        "name": ["Overall"],
-        "weight": [1.0],
-        "scale_min": [0],
-        "scale_max": [10],
-        "position": [1],
-    }
-)
 
 
 def committee(names, rows):

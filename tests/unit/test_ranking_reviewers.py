@@ -7,21 +7,9 @@ import pandas as pd
 import pytest
 
 from reviewapp.ranking import criterion_agreement, icc1, reviewer_stats
+from tests.unit.ranking_data import OVERALL
 
 pytestmark = pytest.mark.unit
-
-OVERALL = pd.DataFrame(
-    {
-        "criterion_id": [1],
-        "rubric_id": [1],
-        "name": ["Overall"],
-        "weight": [1.0],
-        "scale_min": [0],
-        "scale_max": [10],
-        "position": [1],
-        "description": ["How good overall"],
-    }
-)
 
 
 def frames(rows):
