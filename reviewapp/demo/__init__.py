@@ -4,7 +4,6 @@ Idempotent: running it again adds only what is missing and prints the same login
 generated passwords are kept in the instance folder, mode 0600).
 """
 
-import hashlib
 import json
 import os
 import random
@@ -16,7 +15,6 @@ from flask import current_app
 
 from reviewapp.assignments import operations as assignments
 from reviewapp.auth import operations as accounts
-from reviewapp.candidates import operations as candidates
 from reviewapp.positions import operations as positions
 from reviewapp.reviews.models import Recommendation
 from reviewapp.reviews.operations import ReviewInput, save_review
@@ -109,34 +107,12 @@ def _ensure_accounts(position, result: DemoResult) -> dict[str, object]:
 
 
 def _import_cvs(position, result: DemoResult) -> list:
-    from reviewapp.importing.extract import extract_text
-    from reviewapp.importing.parse import parse_cv
+    from reviewapp.importing.operations import import_files
 
-    for path in sorted(CVS.iterdir()):
-        data = path.read_bytes()
-        if candidates.find_document(position, hashlib.sha256(data).hexdigest()):
-            continue
-        extraction = extract_text(data, path.name)
-        profile = parse_cv(extraction.text).to_dict()
-        candidate = candidates.create_candidate(
-            position,
-            name=profile.get("name") or path.stem.replace("_", " ").title(),
-            name_as_written=profile.get("name_as_written") or "",
-            emails=profile.get("emails") or [],
-            phone=profile.get("phone") or "",
-            links=profile.get("links") or {},
-            profile=profile,
-        )
-        candidates.add_document(
-            candidate,
-            data=data,
-            filename=path.name,
-            media_type=extraction.media_type,
-            text=extraction.text,
-            status=extraction.status,
-            error=extraction.error or "",
-        )
-        result.new_candidates += 1
+    files = [(path.name, path.read_bytes()) for path in sorted(CVS.iterdir())]
+    # The demo CVs are our own files: extract in-process (workers=0), no isolation needed.
+    batch = import_files(position, files, actor=None, workers=0)
+    result.new_candidates += batch.new
     from reviewapp.candidates.models import Candidate
     from reviewapp.extensions import db
 

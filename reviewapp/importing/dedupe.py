@@ -1,0 +1,165 @@
+"""Decide whether an imported CV belongs to a candidate already in the position.
+
+Rules, in order:
+1. a shared e-mail address (compared case-insensitively) attaches the CV;
+2. a certainly-same name (`is_same_name`) supported by evidence, at least one shared publication
+   title (fuzzy, rapidfuzz) or a shared institution, attaches the CV;
+3. a certainly-same name without evidence, or a possibly-same name, is "uncertain": the CV becomes
+   a new candidate and the pair is listed for the chair.
+The index is built once per batch (one query) and updated as candidates are created.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from reviewapp.names import is_possible_same_name, is_same_name, name_key
+from reviewapp.textutil import fold
+
+TITLE_THRESHOLD = 90.0
+_MIN_TITLE_KEY = 15
+
+
+def title_key(title: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(title or "")))
+
+
+def institution_key(name: str) -> str:
+    words = re.findall(r"\w+", fold(name or ""))
+    return " ".join(word for word in words if word not in {"at", "of", "the"})
+
+
+@dataclass
+class Facts:
+    """What matching needs to know about one person: name, e-mails, titles, institutions."""
+
+    name: str
+    emails: set[str] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)
+    institutions: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_profile(cls, name: str, emails, profile: dict) -> "Facts":
+        profile = profile or {}
+        titles = [
+            key
+            for item in (profile.get("publications") or {}).get("items") or []
+            if len(key := title_key(item.get("title", ""))) >= _MIN_TITLE_KEY
+        ]
+        institutions = {
+            institution_key(entry.get("institution") or "")
+            for entry in profile.get("education") or []
+        }
+        current = profile.get("current_position") or {}
+        institutions.add(institution_key(current.get("institution") or ""))
+        return cls(
+            name=name or "",
+            emails={e.strip().lower() for e in emails or [] if e and e.strip()},
+            titles=titles,
+            institutions={i for i in institutions if i},
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    """The decision: attach to `candidate_id`, or (uncertain) list pairs with `possible`."""
+
+    candidate_id: int | None
+    reason: str = ""
+    possible: tuple[tuple[int, float, dict], ...] = ()
+
+
+def shared_titles(a: list[str], b: list[str]) -> list[str]:
+    shared = []
+    for key in a:
+        if key in b or process.extractOne(key, b, scorer=fuzz.ratio, score_cutoff=TITLE_THRESHOLD):
+            shared.append(key)
+    return shared
+
+
+def evidence_between(new: Facts, old: Facts) -> dict:
+    """Supporting evidence that two same-named people are one: titles and institutions."""
+    evidence: dict = {}
+    titles = shared_titles(new.titles, old.titles) if new.titles and old.titles else []
+    if titles:
+        evidence["shared_publications"] = titles[:10]
+    institutions = sorted(new.institutions & old.institutions)
+    if institutions:
+        evidence["shared_institutions"] = institutions
+    return evidence
+
+
+class MatchIndex:
+    """Candidates of one position, indexed by e-mail and by name token."""
+
+    def __init__(self) -> None:
+        self.facts: dict[int, Facts] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_token: dict[str, set[int]] = {}
+
+    def add(self, candidate_id: int, facts: Facts) -> None:
+        known = self.facts.get(candidate_id)
+        if known is not None:
+            known.emails |= facts.emails
+            known.titles += [t for t in facts.titles if t not in known.titles]
+            known.institutions |= facts.institutions
+            facts = known
+        self.facts[candidate_id] = facts
+        for email in facts.emails:
+            self.by_email.setdefault(email, candidate_id)
+        for token in name_key(facts.name):
+            self.by_token.setdefault(token, set()).add(candidate_id)
+
+    def remove(self, candidate_id: int) -> None:
+        facts = self.facts.pop(candidate_id, None)
+        if facts is None:
+            return
+        for email in facts.emails:
+            if self.by_email.get(email) == candidate_id:
+                del self.by_email[email]
+        for token in name_key(facts.name):
+            self.by_token.get(token, set()).discard(candidate_id)
+
+    def _namesakes(self, name: str) -> set[int]:
+        """Candidates sharing two name tokens, or one when either name has an initial
+        ("M. Fernandez"): a first name alone never makes a comparison."""
+        tokens = name_key(name)
+        shared: dict[int, int] = {}
+        for token in tokens:
+            for candidate_id in self.by_token.get(token, ()):
+                shared[candidate_id] = shared.get(candidate_id, 0) + 1
+        has_initial = any(len(token) == 1 for token in tokens)
+        return {
+            cid
+            for cid, count in shared.items()
+            if count >= min(2, len(tokens))
+            or has_initial
+            or any(len(t) == 1 for t in name_key(self.facts[cid].name))
+        }
+
+    def match(self, facts: Facts) -> Match:
+        for email in sorted(facts.emails):
+            if email in self.by_email:
+                return Match(self.by_email[email], f"same e-mail address {email}")
+        possible = []
+        for candidate_id in sorted(self._namesakes(facts.name)):
+            old = self.facts[candidate_id]
+            if is_same_name(facts.name, old.name):
+                evidence = evidence_between(facts, old)
+                if evidence:
+                    return Match(candidate_id, _describe(old.name, evidence))
+                possible.append((candidate_id, 0.8, {"same_name": [facts.name, old.name]}))
+            elif is_possible_same_name(facts.name, old.name):
+                evidence = {"similar_name": [facts.name, old.name], **evidence_between(facts, old)}
+                possible.append((candidate_id, 0.6, evidence))
+        return Match(None, possible=tuple(possible))
+
+
+def _describe(name: str, evidence: dict) -> str:
+    parts = []
+    if titles := evidence.get("shared_publications"):
+        parts.append(f"{len(titles)} shared publication(s)")
+    if institutions := evidence.get("shared_institutions"):
+        parts.append(f"shared institution {institutions[0]}")
+    return f"same name as {name}, " + " and ".join(parts)
