@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from reviewapp import audit
@@ -106,9 +107,19 @@ def save_review(
     expected_version: int | None,
     actor,
 ) -> Review:
-    """Create or update the assignment's review (compare-and-set on `version`)."""
-    clean = validate_review(rubric, data, submit=submit)
+    """Create or update the assignment's review (compare-and-set on `version`).
+
+    `expected_version` is the version the form was opened on: 0 means "there was no review yet",
+    None skips the check (imports). A submitted review stays submitted and complete; it can be
+    edited until its stage closes. Two first saves racing each other meet the unique
+    assignment_id: the loser gets StaleReview, so there is exactly one review row."""
+    if assignment.stage.is_closed:
+        raise ReviewError(f"The stage {assignment.stage.name!r} is closed: reviews are final.")
+    if assignment.is_declined:
+        raise ReviewError("You declined this assignment.")
     review = assignment.review
+    submit = submit or (review is not None and review.is_submitted)
+    clean = validate_review(rubric, data, submit=submit)
     if review is None:
         review = Review(assignment=assignment, rubric=rubric)
         db.session.add(review)
@@ -123,27 +134,31 @@ def save_review(
         old = {"status": review.status, "version": review.version}
         if review.rubric_id != rubric.id:
             review.rubric = rubric
-    review.recommendation = data.recommendation or None
-    review.confidence = _as_int(data.confidence)
-    review.comment = (data.comment or "").strip()
-    review.private_note = (data.private_note or "").strip()
-    by_criterion = {s.criterion_id: s for s in review.scores}
-    for cid, score in list(by_criterion.items()):
-        if cid not in clean:
-            review.scores.remove(score)
-    for cid, value in clean.items():
-        if cid in by_criterion:
-            by_criterion[cid].value = value
-        else:
-            review.scores.append(Score(criterion_id=cid, value=value))
-    if submit:
-        review.status = ReviewStatus.SUBMITTED
-        review.submitted_at = review.submitted_at or utcnow()
     try:
+        # No autoflush while the review changes: a racing writer must surface here, as
+        # StaleReview, not from a lazy load halfway through.
+        with db.session.no_autoflush:
+            review.recommendation = data.recommendation or None
+            review.confidence = _as_int(data.confidence)
+            review.comment = (data.comment or "").strip()
+            review.private_note = (data.private_note or "").strip()
+            by_criterion = {s.criterion_id: s for s in review.scores}
+            for cid, score in list(by_criterion.items()):
+                if cid not in clean:
+                    review.scores.remove(score)
+            for cid, value in clean.items():
+                if cid in by_criterion:
+                    by_criterion[cid].value = value
+                else:
+                    review.scores.append(Score(criterion_id=cid, value=value))
+            if submit:
+                review.status = ReviewStatus.SUBMITTED
+                review.submitted_at = review.submitted_at or utcnow()
         db.session.flush()
-    except StaleDataError as error:
+    except (StaleDataError, IntegrityError) as error:
         raise StaleReview(
-            "This review changed since you opened it. Reload and save again."
+            "This review changed since you opened it (another tab or device saved it). "
+            "Your input is still in the form: reload and save again."
         ) from error
     audit.record(
         "review.submit" if submit else "review.save",

@@ -1,0 +1,44 @@
+"""`reviewapp scores import|export`: offline scores as CSV or XLSX."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from reviewapp.cliutil import position_or_fail
+from reviewapp.extensions import db
+from reviewapp.scores_io import TableError, export_scores, import_scores
+
+
+@click.group("scores")
+def scores_group():
+    """Import and export scores given outside reviewapp."""
+
+
+@scores_group.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(slug, file):
+    """Store every row as a submitted review (columns: candidate, reviewer, one per criterion,
+    optional recommendation, confidence, comment). Nothing is stored if any row is invalid."""
+    position = position_or_fail(slug)
+    try:
+        count = import_scores(position, file.read_bytes(), actor=None)
+    except TableError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing imported.\n{error}") from error
+    db.session.commit()
+    click.echo(f"Imported {count} review(s).")
+
+
+@scores_group.command("export")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(slug, file):
+    """Write the submitted reviews in the import format (.xlsx or .csv, by the file name)."""
+    position = position_or_fail(slug)
+    data = export_scores(position, xlsx=file.suffix.lower() == ".xlsx")
+    file.write_bytes(data)
+    click.echo(f"Wrote {file}.")
