@@ -18,7 +18,9 @@ install: $(BIN)/reviewapp
 run: install
 	$(BIN)/reviewapp db upgrade
 	$(BIN)/reviewapp demo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/reviewapp serve
+	@# the job worker (CV imports) runs beside the server and stops with it
+	$(BIN)/reviewapp worker & trap 'kill $$!' EXIT INT TERM; \
+	  HOST=$(HOST) PORT=$(PORT) $(BIN)/reviewapp serve
 
 test: install lint
 	$(BIN)/pytest

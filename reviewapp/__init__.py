@@ -46,14 +46,35 @@ def create_app(test_config: dict | None = None) -> Flask:
     import reviewapp.models  # noqa: F401  (register every model with the metadata)
     from reviewapp import auth, errors, security
     from reviewapp.admin.routes import bp as admin_bp
+    from reviewapp.assignments.routes import bp as assignments_bp
     from reviewapp.auth.routes import bp as auth_bp
+    from reviewapp.candidates.routes import bp as candidates_bp
+    from reviewapp.conflicts.routes import bp as conflicts_bp
+    from reviewapp.exports.routes import bp as exports_bp
+    from reviewapp.importing.routes import bp as importing_bp
     from reviewapp.main.routes import bp as main_bp
     from reviewapp.positions.routes import bp as positions_bp
+    from reviewapp.ranking.routes import bp as ranking_bp
+    from reviewapp.reviews.routes import bp as reviews_bp
+    from reviewapp.rubrics.routes import bp as rubrics_bp
 
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth_bp, main_bp, admin_bp, positions_bp):
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        admin_bp,
+        positions_bp,
+        reviews_bp,
+        conflicts_bp,
+        assignments_bp,
+        rubrics_bp,
+        ranking_bp,
+        exports_bp,
+        importing_bp,
+        candidates_bp,
+    ):
         app.register_blueprint(blueprint)
     return app
 

@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from reviewapp import create_app
 from reviewapp.auth import operations as accounts
+from reviewapp.cliutil import position_or_fail
 from reviewapp.extensions import db
 from reviewapp.positions import operations as positions
 
@@ -34,13 +35,6 @@ def main():
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
-
-
-def _position_or_fail(slug: str):
-    position = positions.get_position(slug)
-    if position is None:
-        _fail(f"No position with the slug {slug!r}.")
-    return position
 
 
 # ---------------------------------------------------------------- users
@@ -137,7 +131,7 @@ def members():
 @with_appcontext
 def add_member_command(slug, email, role):
     """Add an existing user to a position's committee."""
-    position = _position_or_fail(slug)
+    position = position_or_fail(slug)
     user = accounts.find_user(email)
     if user is None:
         _fail(f"No user with the email {email!r}: create it with 'reviewapp users create'.")
@@ -174,3 +168,25 @@ def serve(host, port, workers):
     from reviewapp.serve import run_gunicorn
 
     run_gunicorn(host=host, port=port, workers=workers)
+
+
+from reviewapp.exports.cli import export_command  # noqa: E402
+
+main.add_command(export_command)
+
+from reviewapp.importing.cli import import_command, worker_command  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(worker_command)
+
+from reviewapp.conflicts.cli import conflicts_group  # noqa: E402
+
+main.add_command(conflicts_group)
+
+from reviewapp.assignments.cli import assignments_group  # noqa: E402
+from reviewapp.reviews.cli import scores_group  # noqa: E402
+from reviewapp.rubrics.cli import rubrics_group  # noqa: E402
+
+main.add_command(assignments_group)
+main.add_command(rubrics_group)
+main.add_command(scores_group)

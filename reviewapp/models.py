@@ -5,6 +5,7 @@ from reviewapp.audit import AuditEvent
 from reviewapp.auth.models import Invitation, LoginAttempt, User
 from reviewapp.candidates.models import Candidate, Document, ExtractionStatus
 from reviewapp.conflicts.models import Conflict, ConflictSource, ConflictStatus
+from reviewapp.importing.models import DuplicatePair, ImportBatch, ImportItem
 from reviewapp.positions.models import (
     Membership,
     Position,
@@ -26,7 +27,10 @@ __all__ = [
     "ConflictStatus",
     "Criterion",
     "Document",
+    "DuplicatePair",
     "ExtractionStatus",
+    "ImportBatch",
+    "ImportItem",
     "Invitation",
     "LoginAttempt",
     "Membership",
