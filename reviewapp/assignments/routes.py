@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from reviewapp.assignments import auto, operations
 from reviewapp.assignments.forms import AutoAssignForm, ImportAssignmentsForm, ImportScoresForm
@@ -128,43 +129,36 @@ def automatic(slug: str):
     )
 
 
-@bp.post("/<slug>/assignments/import")
-@login_required
-def import_file(slug: str):
+def _import_table(slug: str, form: FlaskForm, importer, done: str):
+    """Validate every row of an uploaded CSV/XLSX first; store all of it or nothing."""
     position = load_position(slug, manage=True)
-    form = ImportAssignmentsForm()
     if not form.validate_on_submit():
         flash("Choose a CSV or XLSX file.", "danger")
         return redirect(url_for(".matrix", slug=slug))
     try:
-        created = import_assignments(position, form.file.data.read(), actor=current_user)
+        count = importer(position, form.file.data.read(), actor=current_user)
     except TableError as error:
         db.session.rollback()
         flash(f"Nothing imported. {error}", "danger")
         return redirect(url_for(".matrix", slug=slug))
     db.session.commit()
-    flash(f"{created} new assignment(s).", "success")
+    flash(done.format(count=count), "success")
     return redirect(url_for(".matrix", slug=slug))
+
+
+@bp.post("/<slug>/assignments/import")
+@login_required
+def import_file(slug: str):
+    return _import_table(
+        slug, ImportAssignmentsForm(), import_assignments, "{count} new assignment(s)."
+    )
 
 
 @bp.post("/<slug>/scores/import")
 @login_required
 def import_scores_file(slug: str):
     """Offline scores: every row validated first; nothing stored if any row is wrong."""
-    position = load_position(slug, manage=True)
-    form = ImportScoresForm()
-    if not form.validate_on_submit():
-        flash("Choose a CSV or XLSX file.", "danger")
-        return redirect(url_for(".matrix", slug=slug))
-    try:
-        count = import_scores(position, form.file.data.read(), actor=current_user)
-    except TableError as error:
-        db.session.rollback()
-        flash(f"Nothing imported. {error}", "danger")
-        return redirect(url_for(".matrix", slug=slug))
-    db.session.commit()
-    flash(f"Imported {count} review(s).", "success")
-    return redirect(url_for(".matrix", slug=slug))
+    return _import_table(slug, ImportScoresForm(), import_scores, "Imported {count} review(s).")
 
 
 @bp.get("/<slug>/scores/export.csv")
