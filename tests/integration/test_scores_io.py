@@ -133,3 +133,33 @@ def test_scores_routes_are_404_for_reviewers(setup, client, auth):
     )
     assert response.status_code == 404
     assert review_count() == 0
+
+
+def test_browser_upload_of_assignments_is_all_or_nothing(setup, client, auth):
+    from reviewapp.assignments.models import Assignment
+    from reviewapp.auth.models import User
+
+    auth.login("chair@example.org")
+    bad = "candidate,reviewer\nAda Lovelace,a@example.org\nNobody,b@example.org\n"
+    auth.post(
+        "/p/cs-2027/assignments/import",
+        {"file": (io.BytesIO(bad.encode()), "assign.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get("/p/cs-2027/assignments/").get_data(as_text=True)
+    assert "Nothing imported. row 3" in page
+    assert db.session.scalar(db.select(db.func.count(Assignment.id))) == 0
+    good = "candidate,reviewer\nAda Lovelace,a@example.org\nBob Babbage,b@example.org\n"
+    auth.post(
+        "/p/cs-2027/assignments/import",
+        {"file": (io.BytesIO(good.encode()), "assign.csv")},
+        content_type="multipart/form-data",
+    )
+    page = client.get("/p/cs-2027/assignments/").get_data(as_text=True)
+    assert "2 new assignment(s)." in page
+    pairs = db.session.execute(
+        db.select(Assignment.candidate_id, User.email).join(User, Assignment.reviewer_id == User.id)
+    ).all()
+    assert sorted(pairs) == sorted(
+        [(setup.ada.id, "a@example.org"), (setup.bob.id, "b@example.org")]
+    )
