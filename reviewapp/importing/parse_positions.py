@@ -66,12 +66,16 @@ def _block_position(lines: list[Line], first: int, stop: int, anchor: int) -> di
                 break
     if title is None:
         return None
-    best = (0.0, None)
-    for i in order:
-        if lines[i].text and len(lines[i].text) < 200:
-            rank, name = best_institution(lines[i].text, lines[i].md)
-            if rank > best[0]:
-                best = (rank, name)
+    # The institution named on the title's own line wins: a neighbouring line may belong to
+    # another entry ("Visiting student, ETH Zürich, 2021" under a current job).
+    best = best_institution(lines[title_line].text, lines[title_line].md)
+    if best[1] is None:
+        best = (0.0, None)
+        for i in order:
+            if lines[i].text and len(lines[i].text) < 200:
+                rank, name = best_institution(lines[i].text, lines[i].md)
+                if rank > best[0]:
+                    best = (rank, name)
     institution = (
         best[1] or after_at(lines[title_line].text) or _after_title(lines[title_line].text, title)
     )

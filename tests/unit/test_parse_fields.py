@@ -677,3 +677,16 @@ def test_degree_first_layout_with_pronouns_and_expected_date():
         "2026-05",
         True,
     )
+
+
+def test_current_position_takes_institution_from_its_own_line():
+    text = (
+        "Lena Moreau\nlena.moreau@example.org\n\nEXPERIENCE\n\n"
+        "Staff Scientist, Centre for Marine Ecology, Institut Pasteur, June 2022 – present\n"
+        "Visiting researcher, University of Oxford, 2020\n"
+    )
+    profile = parse_cv(text).to_dict()
+    assert profile["current_position"] == {
+        "title": "Staff Scientist",
+        "institution": "Institut Pasteur",
+    }
