@@ -14,6 +14,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from reviewapp.auth.permissions import is_reviewer
+
+    app.jinja_env.globals["is_reviewer"] = is_reviewer
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from reviewapp.auth.models import User

@@ -220,3 +220,18 @@ def test_dashboard_shows_each_role_its_work(client, auth, admin):
     page = client.get("/").get_data(as_text=True)
     assert "Administration" in page
     assert "Chem faculty" in page
+
+
+def test_position_tabs_follow_the_role(client, auth):
+    chair = factories.create_user("chair@example.org")
+    reviewer = factories.create_user("rev@example.org")
+    factories.create_position("mine", chair=chair, reviewers=(reviewer,))
+    auth.login("chair@example.org")
+    page = client.get("/p/mine/").get_data(as_text=True)
+    assert "My reviews" not in page
+    assert ">Ranking</a>" in page
+    auth.logout()
+    auth.login("rev@example.org")
+    page = client.get("/p/mine/").get_data(as_text=True)
+    assert ">My reviews</a>" in page
+    assert ">Ranking</a>" not in page
