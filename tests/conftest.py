@@ -30,7 +30,7 @@ def skip_or_fail(reason: str) -> None:
     """Skip, saying why; in CI (REVIEWAPP_REQUIRE_FULL_SUITE=1) a missing service is a failure."""
     if os.environ.get("REVIEWAPP_REQUIRE_FULL_SUITE") == "1":
         pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason=reason)
 
 
 def postgres_url() -> str | None:
@@ -154,7 +154,7 @@ def auth(client):
 @pytest.fixture
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed CVs not found at {SEEDS} (../shared is absent in this clone)")
+        pytest.skip(reason=f"seed CVs not found at {SEEDS} (../shared is absent in this clone)")
     return SEEDS
 
 

@@ -25,7 +25,7 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "cvs" / "seeds"
 @pytest.fixture(scope="module")
 def seed_candidates() -> list[CandidateText]:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed CVs not found at {SEEDS} (../shared is absent in this clone)")
+        pytest.skip(reason=f"seed CVs not found at {SEEDS} (../shared is absent in this clone)")
     text = {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
     return [
         CandidateText(0, "Kaiyue Wen", text["000"] + "\n" + text["004"]),

@@ -44,7 +44,7 @@ def _digits(text: str | None) -> str:
 
 def _need(candidate: dict | None) -> dict:
     if candidate is None:
-        pytest.skip(SKIP_REASON)
+        pytest.skip(reason=SKIP_REASON)
     return candidate
 
 
