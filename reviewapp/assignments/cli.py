@@ -7,9 +7,9 @@ from flask.cli import with_appcontext
 
 from reviewapp.assignments import auto
 from reviewapp.assignments.operations import AssignmentError
-from reviewapp.cliutil import position_or_fail
+from reviewapp.cliutil import import_table_or_fail, position_or_fail
 from reviewapp.extensions import db
-from reviewapp.scores_io import TableError, import_assignments
+from reviewapp.scores_io import import_assignments
 
 
 @click.group("assignments")
@@ -57,10 +57,5 @@ def auto_command(slug, k, max_load, do_apply):
 def import_command(slug, file):
     """Assign from a CSV/XLSX with the columns candidate and reviewer (all rows checked first)."""
     position = position_or_fail(slug)
-    try:
-        created = import_assignments(position, file.read_bytes(), actor=None)
-    except TableError as error:
-        db.session.rollback()
-        raise click.ClickException(f"Nothing imported.\n{error}") from error
-    db.session.commit()
+    created = import_table_or_fail(import_assignments, position, file)
     click.echo(f"{created} new assignment(s).")

@@ -5,9 +5,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from reviewapp.cliutil import position_or_fail
-from reviewapp.extensions import db
-from reviewapp.scores_io import TableError, export_scores, import_scores
+from reviewapp.cliutil import import_table_or_fail, position_or_fail
+from reviewapp.scores_io import export_scores, import_scores
 
 
 @click.group("scores")
@@ -23,12 +22,7 @@ def import_command(slug, file):
     """Store every row as a submitted review (columns: candidate, reviewer, one per criterion,
     optional recommendation, confidence, comment). Nothing is stored if any row is invalid."""
     position = position_or_fail(slug)
-    try:
-        count = import_scores(position, file.read_bytes(), actor=None)
-    except TableError as error:
-        db.session.rollback()
-        raise click.ClickException(f"Nothing imported.\n{error}") from error
-    db.session.commit()
+    count = import_table_or_fail(import_scores, position, file)
     click.echo(f"Imported {count} review(s).")
 
 
