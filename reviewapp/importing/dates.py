@@ -29,16 +29,19 @@ _TOKEN_RE = re.compile(
     rf"|(?<![\d/.])(?:[0-3]?\d[./])?(?P<m2>0?[1-9]|1[0-2])\s?[./]\s?(?P<y2>{_YEAR})(?!\d)"
     rf"|(?<![^\W\d_])(?:[0-3]?\d(?:st|nd|rd|th|\.)?\s+)?(?P<mon>{_MONTH_ALT})(?![^\W\d_])\.?,?"
     rf"\s*(?:[0-3]?\d(?:st|nd|rd|th)?,?\s+)?(?:'(?P<yy>\d\d)|(?P<y3>{_YEAR}))(?!\d)"
+    rf"|(?<![\d.])(?P<y5>{_YEAR})\s?[年년]\s?(?P<m5>0?[1-9]|1[0-2])\s?[月월]"
     rf"|(?<![\d.])(?P<y4>{_YEAR})(?![\d])(?!\.\d{{4,5}})",
     re.IGNORECASE,
 )
 _PRESENT = (
     r"present|now|current(?:ly)?|today|ongoing|date|heute|jetzt|dato|aujourd['’]hui|présent|"
-    r"actuel(?:lement)?|actualidad|presente|hoy|oggi|in corso|attuale|en cours|laufend"
+    r"actuel(?:lement)?|actualidad|presente|hoy|oggi|in corso|attuale|en cours|laufend|"
+    r"aujourd'hui|maintenant|atual|actualmente"
 )
-_PRESENT_RE = re.compile(rf"^\s*(?:{_PRESENT})\b", re.IGNORECASE)
+_PRESENT_RE = re.compile(rf"^\s*(?:(?:{_PRESENT})\b|至今|现在|現在|今|현재)", re.IGNORECASE)
 _SEP_RE = re.compile(
-    r"^\s*(?:[-–—~‐‑‒―]+|to|bis|until|till|à|au|a|al|hasta|–|→|->|\.\.)\s*$", re.IGNORECASE
+    r"^\s*(?:[-–—~‐‑‒―]+|to|bis|until|till|à|au|a|al|hasta|–|→|->|\.\.|至|～|〜)\s*$",
+    re.IGNORECASE,
 )
 _SINCE_RE = re.compile(
     r"(?:since|seit|depuis|desde|dal|dall['’]|from|ab|starting|started)\s*$", re.IGNORECASE
@@ -46,6 +49,11 @@ _SINCE_RE = re.compile(
 EXPECTED_RE = re.compile(
     r"\b(?:expected|anticipated|exp\.|voraussichtlich|prévue?|prevue?|attendue?|previst[oa]|"
     r"planned|projected|est\.|estimated|to be completed)",
+    re.IGNORECASE,
+)
+_EXPECTED_BEFORE_RE = re.compile(
+    r"(?:expected|anticipated|exp\.|voraussichtlich|prévue?|prevue?|previst[oa]|planned|est\.|"
+    r"estimated)\s*:?\s*(?:in\s+)?$",
     re.IGNORECASE,
 )
 _SEASON_RE = re.compile(
@@ -84,6 +92,8 @@ def find_dates(text: str) -> list[DateToken]:
             year, month = groups["y1"], int(groups["m1"])
         elif groups["y2"]:
             year, month = groups["y2"], int(groups["m2"])
+        elif groups["y5"]:
+            year, month = groups["y5"], int(groups["m5"])
         elif groups["mon"]:
             month = MONTH_BY_WORD.get(groups["mon"].lower().rstrip("."))
             year = groups["y3"] or ("20" + groups["yy"] if groups["yy"] else None)
@@ -106,6 +116,13 @@ def _strip_season(text: str, token: DateToken) -> int:
     return token.start - (len(match.group(0)) if match else 0)
 
 
+def _open_end(after: str, more_dates: bool) -> bool:
+    """After "2019 –": "present" and its translations, or nothing (the line or cell ends)."""
+    if _PRESENT_RE.match(after):
+        return True
+    return not more_dates and not re.match(r"\s*[^\W_]", after)
+
+
 def find_span(text: str) -> DateSpan | None:
     """The first period a text states: a range, an open range, "since X", or a single date."""
     tokens = find_dates(text)
@@ -119,9 +136,11 @@ def find_span(text: str) -> DateSpan | None:
             after = text[nxt.end : nxt.end + 25]
             current = bool(_PRESENT_RE.match(after.lstrip(" )")))
             return DateSpan(token.iso, nxt.iso, current, expected, token.start)
-        sep = re.match(r"\s*(?:[-–—~‐‑‒―]+|to|bis|until|à|au|hasta|al|→|->)\s*", rest, re.I)
-        if sep and _PRESENT_RE.match(rest[sep.end() :]):
+        sep = re.match(r"\s*(?:[-–—~‐‑‒―]+|to|bis|until|à|au|hasta|al|→|->|至)\s*", rest, re.I)
+        if sep and _open_end(rest[sep.end() :], i + 1 < len(tokens)):
             return DateSpan(token.iso, None, True, expected, token.start)
+        if i and _EXPECTED_BEFORE_RE.search(text[max(0, token.start - 16) : token.start]):
+            return DateSpan(tokens[i - 1].iso, token.iso, False, True, tokens[i - 1].start)
         if _SINCE_RE.search(text[max(0, token.start - 14) : token.start]):
             return DateSpan(token.iso, None, True, expected, token.start)
     first = tokens[0]

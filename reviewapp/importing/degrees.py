@@ -73,6 +73,13 @@ _PATTERNS = [
     ("BA", r"bachelor of arts|b\.\s?a\.(?!\w)", _I),
     ("BSc", r"bachelor['’]?s?(?: degree)?\b|bakkalaureus|licenciado", _I),
 ]
+# Chinese, Japanese and Korean degree words, matched without word boundaries ("计算机博士").
+_CJK_PATTERNS = [
+    ("PhD", r"博士(?!后|後|生导师|生導師)|박사(?!후)"),
+    ("MSc", r"硕士|碩士|修士|석사"),
+    ("BSc", r"学士|學士|本科|학사"),
+]
+_CJK_CURRENT_RE = re.compile(r"^(?:研究生|生|候选人|在读|课程)|^[^，,;；]{0,12}(?:在读|至今|現在)")
 # Bare two-letter capitals need degree context (MA is also Massachusetts, MS a company).
 _BARE_RE = re.compile(r"(?<![\w.])(MS|MA|BS|BA|MD|MSC|BSC)(?![\w.])")
 _BARE_BEFORE_RE = re.compile(r"^[\s\-•*#>|\d./–—:()~,]*$")
@@ -81,6 +88,7 @@ _BARE_AFTER_RE = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\ben\b|\bdegree\b|\(|$|\t| 
 _COMPILED = [
     (form, re.compile(rf"(?<![^\W\d_]){pattern}", flags)) for form, pattern, flags in _PATTERNS
 ]
+_CJK_COMPILED = [(form, re.compile(pattern)) for form, pattern in _CJK_PATTERNS]
 _REJECT_AFTER = re.compile(
     r"^[\s.,]*(?:resident|researcher|research|intern|internship|fellow|fellowship|scholarship|"
     r"thesis|dissertation|advisor|adviser|supervisor|committee|defen[cs]e|level|course|"
@@ -94,7 +102,7 @@ _REJECT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CURRENT_AFTER = re.compile(
-    r"^[\s.,]*(?:student|candidate|program(?:me)?|studies|studien|kandidat\w*|en cours|"
+    r"^[\s.,]*\(?(?:student|candidate|program(?:me)?|studies|studien|kandidat\w*|en cours|"
     r"\(ongoing\)|in progress|\(in progress\))",
     re.IGNORECASE,
 )
@@ -143,6 +151,8 @@ def find_degree(text: str) -> DegreeMention | None:
             if _accept(text, match.start(), match.end()):
                 best = (form, match.start(), match.end())
                 break
+    if best is None and not text.isascii():
+        return _cjk_degree(text)
     if best is None:
         return None
     form, start, end = best
@@ -154,6 +164,18 @@ def find_degree(text: str) -> DegreeMention | None:
         re.match(r"(?i)doktorand|doctoral (?:student|candidate|researcher)|doctorante?", written)
     )
     return DegreeMention(form, written, start, end, current)
+
+
+def _cjk_degree(text: str) -> DegreeMention | None:
+    """The first CJK degree word; "博士研究生", "硕士在读" say it is under way."""
+    found = [
+        (m.start(), m.end(), form) for form, regex in _CJK_COMPILED for m in regex.finditer(text)
+    ]
+    if not found:
+        return None
+    start, end, form = min(found)
+    current = bool(_CJK_CURRENT_RE.match(text[end : end + 20]))
+    return DegreeMention(form, text[start:end], start, end, current)
 
 
 def _bare_form(token: str) -> str:
@@ -187,7 +209,9 @@ def field_after(text: str, mention: DegreeMention) -> str | None:
     rest = text[mention.end :]
     rest = re.sub(r"^\s*(?:student|candidate|program(?:me)?|studies)\b", "", rest, flags=_I)
     paren = re.match(r"^\s*\(([^)]{3,60})\)", rest)
-    if paren and not re.search(r"(?i)hons|honou?rs|\d", paren.group(1)):
+    if paren and find_degree(paren.group(1)):
+        rest = rest[paren.end() :]  # "Promotion (Dr. rer. nat.) in Biologie"
+    elif paren and not re.search(r"(?i)hons|honou?rs|\d", paren.group(1)):
         return paren.group(1).strip()
     match = _FIELD_RE.match(rest) or _BARE_FIELD_RE.match(rest)
     if not match:

@@ -1,5 +1,6 @@
 """Contact fields: e-mail addresses (also obfuscated), one phone number, and profile links."""
 
+import html
 import re
 
 import phonenumbers
@@ -16,10 +17,24 @@ _OBF_DOT_RE = re.compile(r"\s*[\[({<]\s*(?:dot|punkt|point|\.)\s*[\])}>]\s*", re
 _CAPS_AT_RE = re.compile(r"(?<=[\w.])\s+AT\s+(?=[\w-])")
 _CAPS_DOT_RE = re.compile(r"(?<=[\w-])\s+DOT\s+(?=[\w-])")
 _WORD_AT_RE = re.compile(
-    r"([A-Za-z0-9][\w.+-]{0,63})\s+at\s+([a-z0-9-]{1,63}(?:\s+dot\s+[a-z0-9-]{1,63}){1,5})\b"
+    r"([A-Za-z0-9][\w.+-]{0,63})\s+at\s+([a-z0-9-]{1,63}(?:(?:\s+dot\s+|\.)[a-z0-9-]{1,63}){1,5})"
+    r"(?![\w.-])"
 )
+_EMAIL_LABEL_RE = re.compile(
+    r"(?i)\b(?:e-?mail|mail|courriel|correo|contact|kontakt|email address)\b|✉|📧"
+)
+_ADDRESS_ONLY_RE = re.compile(r"^[\W_]*(?:\w+[\W_]*)?$")
 _SPACED_AT_RE = re.compile(r"([A-Za-z0-9._%+-])\s*@\s+|([A-Za-z0-9._%+-])\s+@\s*")
 _SPACED_DOMAIN_RE = re.compile(r"@([a-z0-9-]{1,63}(?:\s*\.\s*[a-z0-9-]{1,63}){1,6})(?![\w-])")
+
+
+def _word_at(match: re.Match, text: str) -> str:
+    """ "name at dept dot univ dot edu" is an address only when the line is labelled as one or
+    holds little else; "worked at home dot com startups" stays prose."""
+    rest = text[: match.start()] + " " + text[match.end() :]
+    if not (_EMAIL_LABEL_RE.search(text) or _ADDRESS_ONLY_RE.match(rest)):
+        return match.group(0)
+    return match.group(1) + "@" + re.sub(r"\s+dot\s+", ".", match.group(2))
 
 
 def _deobfuscate(text: str) -> str:
@@ -27,11 +42,15 @@ def _deobfuscate(text: str) -> str:
     text = _OBF_DOT_RE.sub(".", text)
     text = _CAPS_AT_RE.sub("@", text)
     text = _CAPS_DOT_RE.sub(".", text)
-    text = _WORD_AT_RE.sub(lambda m: m.group(1) + "@" + re.sub(r"\s+dot\s+", ".", m.group(2)), text)
+    text = _WORD_AT_RE.sub(lambda m: _word_at(m, text), text)
     if "@" in text:
         text = _SPACED_AT_RE.sub(lambda m: (m.group(1) or m.group(2)) + "@", text)
         text = _SPACED_DOMAIN_RE.sub(lambda m: "@" + re.sub(r"\s+", "", m.group(1)), text)
     return text
+
+
+def _spelled_in(email: str, plain: str) -> bool:
+    return all(run in plain for run in re.findall(r"[^\W_]+", email))
 
 
 def find_emails(lines: list[Line]) -> list[tuple[str, Line]]:
@@ -41,9 +60,12 @@ def find_emails(lines: list[Line]) -> list[tuple[str, Line]]:
         raw = line.raw[:3000]
         if "@" not in raw and not re.search(r"(?i)\bat\b|[\[({<]\s*(?:at|ät)\s*[\])}>]", raw):
             continue
+        plain = html.unescape(raw).replace("\\", "").casefold()
         for candidate in (raw, to_markdown(raw)):
             for match in _EMAIL_RE.finditer(_deobfuscate(candidate)):
                 email = match.group(0).lower().strip(".")
+                if candidate is not raw and not _spelled_in(email, plain):
+                    continue  # removing markup joined text around it: "a[](x)b@c.org"
                 if email not in seen and not email.startswith("mailto:"):
                     seen.add(email)
                     found.append((email, line))
@@ -140,8 +162,11 @@ def normalise_phone(written: str, region: str | None = None) -> str | None:
     return None
 
 
-def find_phone(lines: list[Line], header_end: int) -> tuple[str, str | None, Line] | None:
-    """(as written, normalised or None, line): a labelled number, or one in the header lines."""
+def find_phone(
+    lines: list[Line], header_end: int, contact: frozenset[int] | set[int] = frozenset()
+) -> tuple[str, str | None, Line] | None:
+    """(as written, normalised or None, line): a labelled number, or an unlabelled one in the
+    header lines or the `contact` lines (a contact section, the lines around an e-mail)."""
     header = " ".join(line.text for line in lines[: max(header_end, 25)])
     region = _region_hint(header)
     for index, line in enumerate(lines[:400]):
@@ -149,7 +174,7 @@ def find_phone(lines: list[Line], header_end: int) -> tuple[str, str | None, Lin
         if not text or _digits(text) < 7:
             continue
         label = _PHONE_LABEL_RE.search(text)
-        if not label and index >= max(header_end, 12):
+        if not label and index >= max(header_end, 12) and index not in contact:
             continue
         if _NOT_PHONE_CONTEXT.search(text):
             continue
@@ -207,8 +232,13 @@ def _kind(url: str) -> str:
     return "other"
 
 
-def find_links(lines: list[Line], header_end: int) -> tuple[dict, dict]:
-    """(links, evidence): homepage, github, scholar, linkedin, orcid and a list of others."""
+def find_links(
+    lines: list[Line], header_end: int, contact: frozenset[int] | set[int] = frozenset()
+) -> tuple[dict, dict]:
+    """(links, evidence): homepage, github, scholar, linkedin, orcid and a list of others.
+
+    An unlabelled web address is the homepage when it stands in the header or among the
+    `contact` lines (a contact section, the lines around an e-mail)."""
     links: dict = {"other": []}
     evidence: dict = {"other": []}
     seen = set()
@@ -233,12 +263,13 @@ def find_links(lines: list[Line], header_end: int) -> tuple[dict, dict]:
             kind = _kind(url)
             if kind == "other" and "homepage" not in links and not _NOT_HOMEPAGE.search(url):
                 labelled = bool(_HOMEPAGE_LABEL_RE.search(to_markdown(raw)))
+                near = index < header_end or index in contact
                 personal = (
                     "~" in url
                     or ".github.io" in url.lower()
-                    or (index < header_end and "github.com" not in url.lower())
+                    or (near and "github.com" not in url.lower())
                 )
-                if labelled or (personal and index < max(header_end, 15)):
+                if labelled or (personal and (index < max(header_end, 15) or index in contact)):
                     kind = "homepage"
             if kind == "other" or kind in links:
                 if len(links["other"]) < 50:

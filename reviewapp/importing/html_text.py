@@ -18,10 +18,16 @@ _META_CHARSET_RE = re.compile(
     rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE
 )
 _SPACES_RE = re.compile(r"[ \t\r\n\f\v]+")
+_EMAIL_RE = re.compile(r"[^@\s<>()\[\]]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
+_WEB_RE = re.compile(r"https?://[^\s<>()]+$", re.IGNORECASE)
 
 
 class _TextCollector(HTMLParser):
-    """Collect visible text; block elements become line breaks, table cells become tabs."""
+    """Collect visible text; block elements become line breaks, table cells become tabs.
+
+    A link whose text hides its target ("GitHub", "Email me") gets the target written after
+    it in brackets, so the profile's e-mails and links are not lost with the markup.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -29,6 +35,7 @@ class _TextCollector(HTMLParser):
         self._dropped_depth = 0
         self._pre_depth = 0
         self._in_head = False
+        self._link: tuple[str, int] | None = None  # target, index of the link's first part
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in ("head", "body"):
@@ -40,6 +47,8 @@ class _TextCollector(HTMLParser):
             return
         if tag == "pre":
             self._pre_depth += 1
+        if tag == "a" and not (self._dropped_depth or self._in_head):
+            self._link = _link_target(dict(attrs).get("href") or ""), len(self.parts)
         if tag in _BLOCK:
             self.parts.append("\n")
         elif tag in _CELL:
@@ -57,6 +66,12 @@ class _TextCollector(HTMLParser):
             return
         if tag == "pre":
             self._pre_depth = max(0, self._pre_depth - 1)
+        if tag == "a" and self._link is not None:
+            target, first = self._link
+            shown = "".join(self.parts[first:])
+            if target and target.lower() not in shown.lower():
+                self.parts.append(f" ({target})")
+            self._link = None
         if tag in _BLOCK:
             self.parts.append("\n")
 
@@ -64,6 +79,17 @@ class _TextCollector(HTMLParser):
         if self._dropped_depth or self._in_head:
             return
         self.parts.append(data if self._pre_depth else _SPACES_RE.sub(" ", data))
+
+
+def _link_target(href: str) -> str:
+    """The address a link shows a reader: an e-mail for mailto:, the URL for web links."""
+    href = href.strip()
+    if href.lower().startswith("mailto:"):
+        address = href[7:].split("?", 1)[0].strip()
+        return address if _EMAIL_RE.fullmatch(address) else ""
+    if _WEB_RE.match(href) and len(href) <= 300 and not _SPACES_RE.search(href):
+        return href
+    return ""
 
 
 def _declared_charset(data: bytes) -> str | None:

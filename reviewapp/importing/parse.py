@@ -22,6 +22,8 @@ __all__ = ["Profile", "merge_publications", "parse_cv"]
 log = logging.getLogger(__name__)
 
 _HEADER_KINDS = {"header", "title", "personal", "unknown"}
+# Sections naming other people: a name found there is never the candidate's.
+_NOT_NAME_KINDS = {"references", "publications", "supervision", "talks", "service", "teaching"}
 
 
 @dataclass
@@ -65,6 +67,11 @@ def _header_end(sections: list, cap: int = 40) -> int:
     return min(sections[-1].end, cap) if sections else 0
 
 
+def _lines_of(sections: list, kinds: set[str]) -> set[int]:
+    """Indexes of the lines inside sections of the given kinds."""
+    return {i for s in sections if s.kind in kinds for i in range(s.start, s.end)}
+
+
 def parse_cv(text: str) -> Profile:
     """Parse CV text into a Profile; never raises, whatever the text."""
     profile = Profile()
@@ -80,20 +87,31 @@ def parse_cv(text: str) -> Profile:
     if emails:
         evidence["emails"] = [line.evidence() for _, line in emails]
 
-    name = _safe(lambda: find_name(lines, header_end, profile.emails), None)
+    skip = _safe(lambda: _lines_of(sections, _NOT_NAME_KINDS), set())
+    name = _safe(lambda: find_name(lines, header_end, profile.emails, skip), None)
     if name:
         profile.name, profile.name_as_written = name.name, name.as_written
         profile.given_name, profile.family_name = name.given, name.family
         profile.name_native = name.native
         evidence["name"] = name.line.evidence()
 
-    phone = _safe(lambda: find_phone(lines, header_end), None)
+    # unlabelled numbers count in a contact section and within two lines of an e-mail
+    contact = _safe(
+        lambda: (
+            _lines_of(sections, {"personal"})
+            | {i for _, line in emails for i in range(line.no - 3, line.no + 2)}
+        ),
+        set(),
+    )
+    phone = _safe(lambda: find_phone(lines, header_end, contact), None)
     if phone:
         written, normalised, line = phone
         profile.phone_as_written, profile.phone = written, normalised or written
         evidence["phone"] = line.evidence()
 
-    links, link_evidence = _safe(lambda: find_links(lines, header_end), ({"other": []}, {}))
+    links, link_evidence = _safe(
+        lambda: find_links(lines, header_end, contact), ({"other": []}, {})
+    )
     profile.links = links
     if link_evidence:
         evidence["links"] = link_evidence

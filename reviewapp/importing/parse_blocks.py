@@ -1,10 +1,12 @@
 """Cutting a section into entries (education, jobs) and into list items (papers, awards)."""
 
 import re
+from collections.abc import Callable
 
 from reviewapp.importing.parse_text import Line
 from reviewapp.importing.sections import heading_of
 
+Rejoin = Callable[..., list[list[Line]]]
 MAX_LEAD = 4  # an entry starts at most this many lines above its anchor line
 
 NUMBER_RE = re.compile(
@@ -56,12 +58,16 @@ def _subheading(line: Line) -> bool:
     return len(line.text) < 60 and heading_of(line) is not None
 
 
-def split_items(lines: list[Line], start: int, end: int) -> list[list[Line]]:
+def split_items(
+    lines: list[Line], start: int, end: int, rejoin: Rejoin | None = None
+) -> list[list[Line]]:
     """List items of a section: numbered ("1.", "[3]", "J1."), bulleted, or paragraphs.
 
     Numbering wins over bullets (sub-bullets under a numbered item continue it); with bullets,
     only the most common glyph at the outermost indent starts items, plus unbulleted lines after
-    a blank line that open with the same emphasis as the bulleted items do.
+    a blank line that open with the same emphasis as the bulleted items do. Otherwise blocks
+    between blank lines are items, or each line is; `rejoin(block, whole=...)`, when given,
+    re-cuts each block (hard-wrapped entries spanning several lines).
     """
     body = [lines[i] for i in range(start, min(end, len(lines)))]
     numbered = [line for line in body if line.text and NUMBER_RE.match(line.md)]
@@ -81,9 +87,13 @@ def split_items(lines: list[Line], start: int, end: int) -> list[list[Line]]:
         if shape:
             starts |= _shape_starts(body, starts, shape)
         return _cut(body, starts, keep_preamble=True)
-    if any(line.blank for line in body[1:-1]) and sum(1 for line in body if not line.blank) > 1:
-        return _paragraphs(body)
-    return [[line] for line in body if not line.blank and not _subheading(line)]
+    whole = any(line.blank for line in body[1:-1]) and sum(1 for ln in body if not ln.blank) > 1
+    blocks = _paragraphs(body)
+    if rejoin is not None:
+        return [item for block in blocks for item in rejoin(block, whole=whole)]
+    if whole:
+        return blocks
+    return [[line] for block in blocks for line in block]
 
 
 def _shape_starts(body: list[Line], starts: set[int], shape: str) -> set[int]:

@@ -107,6 +107,8 @@ def _entry(lines: list[Line], anchor: int, first: int, stop: int, mention: Degre
     expected = bool(span and span.expected) or bool(EXPECTED_RE.search(text))
     start = span.start if span else None
     end = span.end if span else None
+    # a candidate's or student's degree with an end date is one still expected
+    expected = expected or (mention.current and end is not None and not (span and span.current))
     current = bool(span and span.current) or expected or (mention.current and end is None)
     return {
         "degree": mention.degree,

@@ -10,8 +10,13 @@ family name). CJK names keep their native form; a Latin form in brackets gives t
 import re
 from dataclasses import dataclass
 
+from reviewapp.importing.parse_name_order import (
+    email_family_start,
+    japanese_family_index,
+    korean_family_index,
+)
 from reviewapp.importing.parse_orgs import TITLE_RE, institution_rank
-from reviewapp.importing.parse_text import Line, cells, wordset
+from reviewapp.importing.parse_text import Line, cells, make_line, wordset
 from reviewapp.importing.sections import KIND_BY_WORD
 from reviewapp.textutil import fold, squash_spaces
 
@@ -63,6 +68,11 @@ _LABEL_RE = re.compile(
     r"\s*(.+)$",
     re.IGNORECASE,
 )
+_SURNAME_FIRST_LABEL_RE = re.compile(
+    r"^(?:surname\(s\)|surnames?|last name)\s*/\s*(?:first name\(s\)|first names?|"
+    r"given names?)\s*[:：]?\s*(.+)$",
+    re.IGNORECASE,
+)
 _GIVEN_LABEL_RE = re.compile(
     r"^(?:vorname|prénom|prenom|first name|given names?)\s*[:：]\s*(.+)$", re.IGNORECASE
 )
@@ -77,6 +87,9 @@ _CJK_WITH_LATIN_RE = re.compile(
     rf"^(?P<cjk>[{_CJK}][{_CJK} ]{{1,6}})\s*[(（]\s*(?P<latin>[^)）]{{3,40}})[)）]$"
     rf"|^(?P<latin2>[^(（]{{3,40}}?)\s*[(（]\s*(?P<cjk2>[{_CJK}][{_CJK} ]{{1,6}})\s*[)）]$"
 )
+MAX_BODY_LINE = 120
+# Capitalised particles that still belong to the family name when they stand right before it.
+_CAPITAL_PARTICLES = {"Le", "La", "De", "Du", "Del", "Della", "Des", "Dos", "Von", "Der", "Den"}
 _STOP = wordset(
     "curriculum vitae resume résumé cv lebenslauf page contact address email e-mail phone tel "
     "mobile homepage website street st road rd avenue ave building room floor campus str strasse "
@@ -215,15 +228,27 @@ def _split_order(tokens: list[str], emails: list[str]) -> tuple[list[str], list[
             return ([words[1]], [words[0]]) if first in _SURNAMES else ([words[0]], [words[1]])
         if _email_vote(words[0], words[1], emails) > 0:
             return [words[1]], [words[0]]
+    if len(words) == 2 and 0 in (
+        japanese_family_index(words[0], words[1]),
+        korean_family_index(words[0], words[1]),
+    ):
+        return [words[1]], [words[0]]
     if (
         len(words) >= 2
         and fold(words[0]) in _VIET_SURNAMES
         and _VIET_LETTERS.search(" ".join(words))
     ):
         return words[1:], words[:1]
-    n = len(words) - 1
+    n = email_family_start(words, emails) or len(words) - 1
     while n > 1 and words[n - 1].islower() and fold(words[n - 1]) in _PARTICLES:
         n -= 1
+    if n == len(words) - 1:
+        # "Pierre-Yves Le Gall", "Anna De Luca", "Jan Van Der Berg"
+        while n > 1 and (
+            words[n - 1] in _CAPITAL_PARTICLES
+            or (words[n - 1] == "Van" and words[n] in {"Der", "Den", "De"})
+        ):
+            n -= 1
     return words[:n], words[n:]
 
 
@@ -287,11 +312,20 @@ def _labelled_name(lines: list[Line], emails: list[str]) -> NameResult | None:
     """ "Name: X", or "Vorname: X" with "Nachname: Y", in the first 80 lines."""
     parts: dict[str, tuple[str, Line]] = {}
     for line in lines[:80]:
+        match = _SURNAME_FIRST_LABEL_RE.match(line.text)
+        words = match.group(1).split() if match else []
+        if 2 <= len(words) <= 4:  # Europass: "Surname(s) / First name(s) Rossi Giulia"
+            found = _from_segment(f"{words[0]}, {' '.join(words[1:])}", line, emails)
+            if found:
+                return found
         match = _LABEL_RE.match(line.text)
         if match:
             found = _from_segment(match.group(1), line, emails)
             if found:
                 return found
+            if _single_token(make_line(line.no, match.group(1))):
+                # "Nom : DUPONT" beside "Prénom : Marie": a one-word name is the family name
+                parts.setdefault("family", (match.group(1).strip(), line))
         for key, regex in (("given", _GIVEN_LABEL_RE), ("family", _FAMILY_LABEL_RE)):
             match = regex.match(line.text)
             if match and name_tokens(match.group(1) + " X") is not None:
@@ -303,12 +337,42 @@ def _labelled_name(lines: list[Line], emails: list[str]) -> NameResult | None:
     return NameResult(f"{given} {family}", written, given, family, None, parts["given"][1])
 
 
-def find_name(lines: list[Line], header_end: int, emails: list[str]) -> NameResult | None:
+def _email_supports(result: NameResult, emails: list[str]) -> bool:
+    """Whether an e-mail's local part spells a part of the name (3+ letters)."""
+    locals_ = [fold(email.split("@")[0]) for email in emails]
+    words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", result.name)]
+    return any(word in local for word in words for local in locals_)
+
+
+def _body_name(lines: list[Line], emails: list[str], skip: set[int]) -> NameResult | None:
+    """A whole line further down that is a name spelled by an e-mail: a sidebar column read
+    before the main column pushes the name below the first headings."""
+    for line in lines[:MAX_BODY_LINE]:
+        if line.blank or line.no - 1 in skip or len(line.text) > 60:
+            continue
+        found = _from_segment(line.text, line, emails)
+        whole = found is not None and found.as_written == _clean_segment(line.text)
+        if whole and _email_supports(found, emails):
+            return found
+    return None
+
+
+def find_name(
+    lines: list[Line], header_end: int, emails: list[str], skip: set[int] | None = None
+) -> NameResult | None:
     """The candidate's name: a labelled name, else the first name-like segment of the header
-    lines (or two single-word lines in a row, for names a PDF split over two lines)."""
+    lines (or two single-word lines in a row, for names a PDF split over two lines), else a
+    whole line outside the `skip` lines (references, publications …) matching an e-mail."""
     found = _labelled_name(lines, emails)
     if found:
         return found
+    found = _header_name(lines, header_end, emails)
+    if found or not emails:
+        return found
+    return _body_name(lines, emails, skip or set())
+
+
+def _header_name(lines: list[Line], header_end: int, emails: list[str]) -> NameResult | None:
     content = [line for line in lines[: max(header_end, 1)] if not line.blank][:30]
     for n, line in enumerate(content):
         parts = cells(line) if "\t" in line.raw or "   " in line.raw else [line.text]

@@ -33,12 +33,17 @@ _RANKED = (
 _RANK_RES = [
     (rank, re.compile(rf"(?<![^\W_])(?:{pattern})", re.IGNORECASE)) for rank, pattern in _RANKED
 ]
+# CJK names end in their keyword ("清华大学", "中国科学院"): no word boundary to look for.
+_CJK_RANKED = (
+    (3.0, re.compile(r"大学|大學|대학교|대학원")),
+    (2.0, re.compile(r"学院|學院|研究院|研究所|科学院|科學院|연구소|연구원")),
+)
 # Short names that stand for universities without any keyword.
 _ACRONYMS = re.compile(
     r"\b(?:MIT|ETH(?: Z[uü]rich)?|EPFL|Caltech|KAIST|UCLA|UCL|CMU|NYU|UIUC|UCSD|KTH|TUM|LMU|"
     r"RWTH(?: Aachen)?|KIT|IIT \w+|IISc|HKUST|NTU|NUS|UC \w+|UT \w+|TU \w+)\b"
 )
-_SPLIT_RE = re.compile(r"\s*(?:[,;|•·\t]|\s-\s|\s–\s|\s—\s| {2,}|\(|\))\s*")
+_SPLIT_RE = re.compile(r"\s*(?:[,;|•·\t，；、]|\s-\s|\s–\s|\s—\s| {2,}|\(|\))\s*")
 _AT_RE = re.compile(r"(?:^|\s)(?:at|@|bei|à|au|en|presso)\s+", re.IGNORECASE)
 _STATES = wordset(
     "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
@@ -56,7 +61,8 @@ _TITLE_CORE = (
     r"undergraduate|doctoral|chair|W[123]|university|titular|data|applied|software|machine "
     r"learning|ml|ai|clinical|computational|quantitative|chief|systems|hardware|"
     r"research and development)\s+)*"
-    r"(?:professor(?:in)?|lecturer|reader|post-?docs?|postdoctoral (?:researcher|fellow|scholar|"
+    r"(?:investigador[a]? (?:postdoctoral|posdoctoral|predoctoral)|"
+    r"professor(?:in)?|lecturer|reader|post-?docs?|postdoctoral (?:researcher|fellow|scholar|"
     r"associate|research (?:fellow|associate|scientist))|scientist|engineer|researcher|fellow|"
     r"group leader|team lead(?:er)?|director|head of [\w ]{3,40}?|"
     r"research (?:assistant|associate)|teaching assistant|instructor|analyst|consultant|"
@@ -71,6 +77,11 @@ _TITLE_CORE = (
     r"manager|architect)"
 )
 TITLE_RE = re.compile(rf"(?<![^\W_]){_TITLE_CORE}(?![^\W_])", re.IGNORECASE)
+# CJK titles are found without word boundaries; longer forms first.
+CJK_TITLE_RE = re.compile(
+    r"博士后研究员|博士後研究員|博士后|博士後|特任教授|助理教授|副教授|准教授|教授|讲师|講師|"
+    r"助理研究员|副研究员|研究员|研究員|工程师|工程師|研究科学家|연구원|조교수|부교수|교수"
+)
 
 
 def institution_rank(text: str) -> float:
@@ -79,6 +90,10 @@ def institution_rank(text: str) -> float:
     for rank, regex in _RANK_RES:
         if rank > best and regex.search(text):
             best = rank
+    if not text.isascii():
+        for rank, regex in _CJK_RANKED:
+            if rank > best and regex.search(text):
+                best = rank
     return best
 
 
@@ -147,6 +162,8 @@ def best_institution(text: str, md: str | None = None) -> tuple[float, str | Non
 def find_title(text: str) -> str | None:
     """The job title a line states ("Assistant Professor", "Wissenschaftlicher Mitarbeiter")."""
     match = TITLE_RE.search(text)
+    if match is None and not text.isascii():
+        match = CJK_TITLE_RE.search(text)
     return squash_spaces(match.group(0)) if match else None
 
 

@@ -5,11 +5,15 @@ import re
 from reviewapp.importing.dates import find_span
 from reviewapp.importing.parse_blocks import NUMBER_RE, entry_blocks, split_items
 from reviewapp.importing.parse_orgs import after_at, best_institution, find_title
-from reviewapp.importing.parse_text import Line
+from reviewapp.importing.parse_text import Line, cells
+from reviewapp.importing.parse_wrapped import join_continuations
 from reviewapp.importing.sections import Section, sections_of
-from reviewapp.textutil import squash_spaces
+from reviewapp.textutil import fold, squash_spaces
 
 _HEADER_KINDS = {"header", "title", "personal", "unknown"}
+_CURRENT_HEADING_RE = re.compile(
+    r"\b(?:current|present|actual|actuel|actuelle|aktuelle|derzeitige|jetzige|attuale)\b"
+)
 _STUDENT_TITLE = {
     "doctorate": "PhD student",
     "master": "Master's student",
@@ -88,13 +92,40 @@ def _block_position(lines: list[Line], first: int, stop: int, anchor: int) -> di
     return {"title": title, "institution": institution}
 
 
+def _line_span(line: Line):
+    """The period a line states; a first table cell ("Sept. 2022 –<tab>Lecturer") on its own,
+    so a range left open at the cell's end reads as ongoing."""
+    if "\t" in line.raw or "   " in line.raw:
+        parts = cells(line)
+        if len(parts) > 1:
+            span = find_span(parts[0])
+            if span:
+                return span
+    return find_span(line.text)
+
+
+def _current_section_position(
+    lines: list[Line], sections: list[Section]
+) -> tuple[dict, Line] | None:
+    """Under a "Current position" / "Position actuelle" heading the first titled line is it."""
+    for section in sections_of(sections, "experience"):
+        if not _CURRENT_HEADING_RE.search(fold(section.title)):
+            continue
+        for i in range(section.start, min(section.end, section.start + 6)):
+            if lines[i].text and find_title(lines[i].text):
+                position = _block_position(lines, i, min(section.end, i + 3), i)
+                if position:
+                    return position, lines[i]
+    return None
+
+
 def _experience_position(lines: list[Line], sections: list[Section]) -> tuple[dict, Line] | None:
     for section in sections_of(sections, "experience"):
         spans = {}
         for i in range(section.start, section.end):
             text = lines[i].text
             if text and len(text) < 200 and not lines[i].bullet:
-                span = find_span(text)
+                span = _line_span(lines[i])
                 if span and (span.start or span.current):
                     spans[i] = span
         blocks = entry_blocks(lines, section.start, section.end, sorted(spans))
@@ -110,7 +141,11 @@ def find_current_position(
     lines: list[Line], sections: list[Section], education: list[tuple[dict, Line]]
 ) -> tuple[dict, Line] | None:
     """{"title", "institution"} of the current job, else of an ongoing degree; None if unknown."""
-    found = _header_position(lines, sections) or _experience_position(lines, sections)
+    found = (
+        _current_section_position(lines, sections)
+        or _header_position(lines, sections)
+        or _experience_position(lines, sections)
+    )
     if found:
         return found
     for entry, line in education:
@@ -120,13 +155,19 @@ def find_current_position(
     return None
 
 
+def _award_lines(block: list[Line], *, whole: bool) -> list[list[Line]]:
+    """Unmarked awards are one per line, with plainly continued lines joined (`whole` does not
+    matter: a paragraph of awards is still one award per line)."""
+    return join_continuations(block)
+
+
 def find_awards(lines: list[Line], sections: list[Section]) -> list[tuple[str, Line]]:
     """Award lines or items of the awards sections, markup removed."""
     awards = []
     for section in sections_of(sections, "awards"):
-        for item in split_items(lines, section.start, section.end):
+        for item in split_items(lines, section.start, section.end, rejoin=_award_lines):
             marked = bool(item[0].bullet or NUMBER_RE.match(item[0].md))
-            groups = [item] if marked else [[line] for line in item]
+            groups = [item] if marked else join_continuations(item)
             for group in groups:
                 text = squash_spaces(" ".join(line.text for line in group))
                 text = re.sub(r"^(?:\[\d+\]|\d{1,3}[.)])\s+", "", text)

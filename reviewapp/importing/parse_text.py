@@ -35,6 +35,30 @@ _LINK_WORDS = (
     r"pdf|code|arxiv|slides|video|bib(?:tex)?|poster|project(?: page)?|website|paper|link|doi|"
     r"html|talk|blog|data(?:set)?|demo|abs(?:tract)?|openreview|github|press|url"
 )
+_LETTERSPACED_RE = re.compile(
+    r"^(\s*(?:[-*•]|#{1,6})?\s*)((?:[^\W\d_] ){3,}[^\W\d_](?:\s{2,}(?:[^\W\d_] )+[^\W\d_])*)"
+    r"\s*$"
+)
+# Field labels of CV forms (Europass) that extraction glues to their values ("Name and address
+# of employer University of Turin"); the value is what the parser reads.
+_FORM_LABEL_RE = re.compile(
+    r"^\s*(?:name and (?:address|type) of (?:employer|organisation|organization)"
+    r"(?: providing education and training)?|title of qualification awarded|"
+    r"occupation or position held|main activities and responsibilities|type of business or sector|"
+    r"principal subjects(?:\s*/\s*|\s+and\s+)occupational skills covered|"
+    r"level in national or international classification|"
+    r"name und (?:adresse des arbeitgebers|art der (?:bildungs- oder )?ausbildungseinrichtung)|"
+    r"bezeichnung der erworbenen qualifikation|beruf oder funktion|"
+    r"nom et adresse de l['’]employeur|fonction ou poste occupé|"
+    r"intitulé du certificat ou diplôme délivré|"
+    r"nom et type de l['’]établissement d['’]enseignement ou de formation|"
+    r"nombre y dirección del empleador|cargo o puesto desempeñado|titulación obtenida|"
+    r"nombre y tipo de (?:la )?organización(?: que ha impartido la educación o la formación)?|"
+    r"nome e indirizzo del datore di lavoro|lavoro o posizione ricoperti|"
+    r"titolo della qualifica rilasciata|"
+    r"nome e tipo d['’]organizzazione erogatrice dell['’]istruzione e formazione)\s*:?\s+",
+    re.IGNORECASE,
+)
 _LINK_WORD_RE = re.compile(rf"\[\s*(?:{_LINK_WORDS})\s*\]\([^)]{{0,500}}\)", re.IGNORECASE)
 
 
@@ -94,13 +118,23 @@ def strip_emphasis(md: str) -> str:
     return _EMPHASIS_RE.sub("", md).replace("\u2217", "*")
 
 
+def unletterspace(text: str) -> str:
+    """ "A N N A   B E R G" -> "ANNA BERG": a line set in spaced-out letters (names, headings),
+    words apart by two or more spaces. Lines of initials ("J. R. R. Tolkien") do not match."""
+    match = _LETTERSPACED_RE.match(text) if len(text) <= 200 else None
+    if not match:
+        return text
+    words = re.split(r"\s{2,}", match.group(2).strip())
+    return match.group(1) + " ".join(word.replace(" ", "") for word in words)
+
+
 def make_line(no: int, source: str) -> Line:
     """Build a `Line` from one input line."""
     source = source.rstrip("\r")
-    raw = unicodedata.normalize("NFKC", strip_control_chars(source[: MAX_LINE * 2]))
+    raw = unletterspace(unicodedata.normalize("NFKC", strip_control_chars(source[: MAX_LINE * 2])))
     cut = raw[:MAX_LINE]
     indent = len(cut.expandtabs(4)) - len(cut.expandtabs(4).lstrip(" "))
-    md = to_markdown(cut)
+    md = _FORM_LABEL_RE.sub("", to_markdown(cut), count=1)
     heading = 0
     match = _HEADING_RE.match(md)
     if match:

@@ -7,6 +7,7 @@ from rapidfuzz import fuzz, process
 
 from reviewapp.importing.parse_blocks import NUMBER_RE, split_items
 from reviewapp.importing.parse_text import Line, strip_emphasis, to_markdown, wordset
+from reviewapp.importing.parse_wrapped import split_wrapped
 from reviewapp.importing.sections import Section, sections_of
 from reviewapp.textutil import fold, squash_spaces
 
@@ -25,12 +26,15 @@ _INITIAL = rf"{_UP}\.(?:\s?-\s?{_UP}\.)?"
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|dos|ter|ten|zu|bin|al|el)"
 _NAME = (
     rf"(?:(?:{_INITIAL}|{_WORD})[ \t]*(?:{_PARTICLE}[ \t]+)*){{1,4}}"
-    rf"(?:{_WORD}|{_UP}(?!{_LOW}))"
+    rf"(?:{_WORD}|{_UP}\.?(?!{_LOW}))"
 )
-_SEP_AHEAD = r"(?=[ \t]*(?:[,;|:\n]|\.(?:\s|$)|\band\b|&|$|\(\s*\d{4}|et\.?\s+al\b))"
+_AND = r"(?:and|und|y|et(?!\.?\s+al\b)|e)"  # author lists in English, German, Spanish, French
+_SEP_AHEAD = rf"(?=[ \t]*(?:[,;|:\n]|\.(?:\s|$)|\b{_AND}\s|&|$|\(\s*\d{{4}}|et\.?\s+al\b))"
 _NAME_RE = re.compile(rf"[ \t]*(?P<name>{_NAME}){_SEP_AHEAD}")
 _APA_NAME_RE = re.compile(rf"[ \t]*(?P<name>{_WORD}(?:[ -]{_WORD})?,[ \t](?:{_INITIAL}[ \t]?)+)")
-_LIST_SEP_RE = re.compile(r"\s*(?:(?:,\s*)+(?:and\s+|&\s*)?|;\s*|\s+and\s+|\s*&\s*|\s*\|\s*)")
+_LIST_SEP_RE = re.compile(
+    rf"\s*(?:(?:,\s*)+(?:{_AND}\s+|&\s*)?|;\s*|(?:\s+|(?<=\.\s)){_AND}\s+|\s*&\s*|\s*\|\s*)"
+)
 _INITIALS_ONLY_RE = re.compile(rf"(?:{_INITIAL}\s?)+")
 _ET_AL_RE = re.compile(r"\s*,?\s*et\.?\s+al\.?", re.IGNORECASE)
 _MARKS_RE = re.compile(r"[*∗†‡§¶⋆✉#]+|\^\S*")
@@ -40,13 +44,15 @@ _TITLE_WORDS = wordset(
     "under beyond efficient large scale new study approach understanding improving "
     "generalization"
 )
+# Quotes mark a title in every citation style, so they are tried first; emphasis marks a
+# title or a venue ("*Phys. Rev. A*"), so it comes after.
 _SPAN_RES = (
-    re.compile(r"\*\*(.+?)\*\*"),
-    re.compile(r"(?<![*\w])\*(?!\*)(.+?)(?<![*\s])\*(?![*\w])"),
     re.compile(r"\"(.{8,400}?)\"", re.DOTALL),
     re.compile(r"“(.{8,400}?)[”\"]", re.DOTALL),
     re.compile(r"„(.{8,400}?)[“”\"]", re.DOTALL),
     re.compile(r"«\s*(.{8,400}?)\s*»", re.DOTALL),
+    re.compile(r"\*\*(.+?)\*\*"),
+    re.compile(r"(?<![*\w])\*(?!\*)(.+?)(?<![*\s])\*(?![*\w])"),
 )
 _VENUE_START_RE = re.compile(
     r"(?i)^(?:in\b|proc\b|proceedings|journal|transactions|advances in|international|conference|"
@@ -65,6 +71,7 @@ _ACL_MARKER_RE = re.compile(
     r"^(?:(?:pdf|bib|abs|video|slides|code|poster|data|software|attachment|dataset)\s*)+$",
     re.IGNORECASE,
 )
+_HYPHEN_BREAK_RE = re.compile(r"(?<=[a-z]{2})-\n(?=[a-z]{2})")
 _LEAD_BULLET_RE = re.compile(r"^\s*[-*+•○●▪◦■➢►▶◆◇✓✔–·]\s+")
 
 
@@ -79,7 +86,7 @@ def _names_from(segment: str) -> list[str]:
     """Authors in a segment already known to be an author list."""
     segment = _MARKS_RE.sub(" ", _clean(segment, keep_lines=True))
     segment = re.sub(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)", " ", _ET_AL_RE.sub("", segment))
-    parts = re.split(r"\s*(?:[;|\n]|,\s*(?:and\s+|&\s*)?|\s+and\s+|\s+&\s+)\s*", segment)
+    parts = re.split(rf"\s*(?:[;|\n]|,\s*(?:{_AND}\s+|&\s*)?|\s+{_AND}\s+|\s+&\s+)\s*", segment)
     names: list[str] = []
     for part in parts:
         part = squash_spaces(part.strip(" ,&"))
@@ -119,8 +126,9 @@ def _scan_authors(text: str) -> tuple[list[str], int, str]:
         last_end = et_al.end()
     after = text[last_end : last_end + 3].lstrip(" \t")
     sep = after[:1] if after else ""
-    if sep == "\n":
-        sep = "."
+    ended = text[:last_end].endswith(".")  # "Holm, P." or "et al." took the full stop
+    if sep == "\n" or (names and ended and sep.isupper()):
+        sep = "."  # "Holm, P. Title": the initial's full stop ends the author list
     year = re.match(r"\s*\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]?", text[last_end:])
     if year:
         last_end += year.end()
@@ -188,8 +196,8 @@ def parse_item(md: str) -> dict:
             "year": year,
         }
     title, rest = _first_sentence(text, comma=False)
-    names, end, _ = _scan_authors(rest.lstrip(" .,"))
-    venue = _clean(rest.lstrip(" .,")[end:]) if names else _clean(rest)
+    names, end, _ = _scan_authors(rest.lstrip(" .,\n"))
+    venue = _clean(rest.lstrip(" .,\n")[end:]) if names else _clean(rest)
     return {"title": _clean(title), "authors": names, "venue": venue, "year": year}
 
 
@@ -202,7 +210,8 @@ def _item_md(item: list[Line]) -> str:
         if n == 0:
             md = NUMBER_RE.sub("", md, count=1)
         parts.append(squash_spaces(md))
-    return "\n".join(part for part in parts if part)
+    # a word hyphenated across a line break is one word again
+    return _HYPHEN_BREAK_RE.sub("", "\n".join(part for part in parts if part))
 
 
 def _plausible(item: dict, md: str) -> bool:
@@ -238,6 +247,20 @@ def _acl_items(lines: list[Line]) -> list[tuple[dict, Line]]:
     return items
 
 
+def author_start(text: str) -> bool:
+    """Whether a line opens with an author list ("J. Novak, T. Berg.", "Novak, J. (2021)")."""
+    if _VENUE_START_RE.match(text):
+        return False
+    names, end, sep = _scan_authors(text)
+    if not names or end >= len(text.rstrip()) or sep not in (".", ",", ":", "("):
+        return False
+    return len(names) >= 2 or bool(re.search(rf"(?:^|[\s,]){_UP}\.", names[0]))
+
+
+def _rejoin(block: list[Line], *, whole: bool) -> list[list[Line]]:
+    return split_wrapped(block, author_start, whole=whole)
+
+
 def parse_publications(lines: list[Line], sections: list[Section]) -> list[tuple[dict, Line]]:
     """Publications with the line each item starts on; ACL-style listings take precedence."""
     markers = sum(
@@ -251,7 +274,7 @@ def parse_publications(lines: list[Line], sections: list[Section]) -> list[tuple
             return acl
     found = []
     for section in sections_of(sections, "publications"):
-        for item_lines in split_items(lines, section.start, section.end):
+        for item_lines in split_items(lines, section.start, section.end, rejoin=_rejoin):
             md = _item_md(item_lines)
             if len(md) < 15:
                 continue

@@ -17,21 +17,24 @@ from reviewapp.textutil import fold
 _KIND_WORDS = {
     "education": "education educational ausbildung bildungsweg bildung studium studies study "
     "formation formacion educacion istruzione formazione qualifications degrees schooling "
-    "scolarite cursus estudios titulaciones",
+    "scolarite cursus estudios titulaciones schulbildung hochschulbildung promotion",
     "experience": "experience experiences employment work positions position appointments "
     "appointment career berufserfahrung berufliche beruflicher werdegang taetigkeiten "
-    "tatigkeiten erfahrung experiencia experiencias esperienza esperienze lavorative empleo "
+    "tatigkeiten erfahrung experiencia experiencias esperienza esperienze lavorative lavorativa "
+    "empleo puesto puestos cargo cargos emploi emplois poste situation "
     "postes parcours trayectoria jobs internships internship history",
     "publications": "publications publication papers paper preprints preprint articles article "
     "proceedings manuscripts workshop chapter book patent publikationen veroffentlichungen "
     "veroeffentlichungen publicaciones pubblicazioni communications bibliography chapters "
-    "books journals journal conferences conference workshops patents theses thesis dissertation",
+    "books journals journal conferences conference workshops patents theses thesis dissertation "
+    "tesis tesi",
     "awards": "awards award honors honours honor honour prizes prize scholarships scholarship "
     "fellowships fellowship distinctions achievements recognition recognitions preise "
     "auszeichnungen stipendien ehrungen prix bourses premios becas reconocimientos premi "
     "riconoscimenti borse",
     "grants": "grants grant funding drittmittel financements financiacion finanziamenti",
-    "teaching": "teaching lehre lehrtatigkeit lehrtaetigkeit enseignement enseignements "
+    "teaching": "teaching lehre lehrtatigkeit lehrtaetigkeit lehrerfahrung enseignement "
+    "enseignements docente "
     "docencia didattica tutoring",
     "talks": "talks talk presentations presentation invited vortrage vortraege ponencias "
     "seminars lectures",
@@ -43,7 +46,8 @@ _KIND_WORDS = {
     "projects": "projects project projekte projets proyectos progetti",
     "supervision": "supervision mentoring betreuung encadrement students",
     "references": "references referees referenzen references referencias referenze",
-    "personal": "personal contact persoenliche personliche angaben daten coordonnees "
+    "personal": "personal contact kontakt contacto contatti persoenliche personliche angaben "
+    "daten coordonnees "
     "datos personales informations information details",
     "summary": "summary profile about bio biography objective overview kurzprofil profil "
     "perfil statement",
@@ -53,6 +57,25 @@ _KIND_WORDS = {
     "sonstiges divers varios altro",
     "title": "curriculum vitae cv resume lebenslauf",
 }
+# Chinese, Japanese and Korean headings are not split into words: known terms are looked up
+# in the heading text (which may join several, "获奖与荣誉").
+_CJK_TERMS = {
+    "education": "教育背景 教育经历 教育 学历 学歴 学位 학력 교육",
+    "experience": "工作经历 工作经验 科研经历 研究经历 任职 职歴 職歴 经历 經歷 경력",
+    "publications": "发表论文 论文发表 学术论文 论文 論文 出版物 著作 業績 研究業績 논문 출판",
+    "awards": "获奖情况 获奖 荣誉 奖励 奖项 受賞歴 受賞 수상",
+    "personal": "个人信息 基本信息 联系方式 個人情報 연락처 인적사항",
+    "skills": "专业技能 技能 スキル 기술",
+    "research": "研究兴趣 研究方向 研究興味 연구",
+    "projects": "项目经历 科研项目 项目 프로젝트",
+    "teaching": "教学经历 教学 교육경력",
+    "languages": "语言 語学 언어",
+}
+_CJK_HEADING_RE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af与和及、・ （）()]{1,14}$")
+CJK_KIND_BY_TERM = sorted(
+    ((term, kind) for kind, terms in _CJK_TERMS.items() for term in terms.split()),
+    key=lambda item: -len(item[0]),
+)
 KIND_BY_WORD = {word: kind for kind, words in _KIND_WORDS.items() for word in words.split()}
 _WEAK = {
     "research",
@@ -84,12 +107,25 @@ _FILLER = wordset(
     "peer reviewed refereed sonstige weitere autres otras altre held background record "
     "training highlights industry industrial technical computer invited chosen main some "
     "short brief long honorary selezionate ausgewahlte choisies seleccionadas and/or continued "
-    "cont d year years relevantes pertinentes current previous prior past ongoing "
+    "cont d year years relevantes pertinentes current previous prior past ongoing present "
+    "actual actuel actuelle actuelles aktuelle derzeitige derzeitig jetzige attuale "
+    "selectionnees selectionnes selection seleccionados seleccionadas scelte scelti "
+    "revue revues revistas riviste zeitschriften orales orale working linguistiques "
     "undergraduate graduate postgraduate doctoral teaching research"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SMALL_CAPS_RE = re.compile(r"\b([A-Z]) ([A-Z]{2,})\b")
 _NUMBERING_RE = re.compile(r"^(?:\d{1,2}|[IVX]{1,4}|[A-H])[.)]\s+")
+
+
+# Status groups inside a publication list ("Under review", "In Vorbereitung"): their own
+# publication sections, so the entries under them are not glued to the heading.
+_STATUS_HEADING_RE = re.compile(
+    r"(?i)^(?:(?:manuscripts?|papers?|articles?|preprints?|work(?:ing papers?)?)\s+)?"
+    r"(?:under review|under submission|in preparation|in prep\.?|submitted|forthcoming|"
+    r"in press|in revision|under revision|accepted|in vorbereitung|eingereicht|"
+    r"en préparation|soumis|en preparación|enviados?)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +180,28 @@ def classify_heading(words: list[str]) -> str | None:
     return strong[0] if strong else kinds[0][1]
 
 
+def _cjk_kind(text: str) -> str | None:
+    """The kind of a CJK heading made only of known terms (longest first) and connectors, so
+    "清华大学教育学院" (an institution containing 教育) is no heading."""
+    if not _CJK_HEADING_RE.match(text):
+        return None
+    found, rest = None, text
+    for term, kind in CJK_KIND_BY_TERM:
+        if term in rest:
+            found = found or kind
+            rest = rest.replace(term, "")
+    rest = re.sub(
+        r"[与和及、・ （）()]|情况|背景|信息|列表|成果|概况|主要|代表性|部分|精选", "", rest
+    )
+    return found if found and not rest else None
+
+
 def heading_of(line: Line) -> Heading | None:
     """The heading a line is, known vocabulary only; None for content lines."""
     text = _heading_text(line)
+    kind = _cjk_kind(text) if text and not text.isascii() else None
+    if kind or _STATUS_HEADING_RE.match(text):
+        return Heading(kind or "publications", text, _form(line, text))
     if not text or len(text) > 60 or any(ch.isdigit() for ch in text) or "@" in text:
         if line.text and "\t" in line.raw:
             return _first_cell_heading(line)

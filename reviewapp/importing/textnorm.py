@@ -4,6 +4,7 @@ import codecs
 import re
 import unicodedata
 
+from reviewapp.importing.encodings import LATIN_CODEPAGES, decode_latin
 from reviewapp.textutil import strip_control_chars
 
 _BOM_CODECS = (
@@ -13,9 +14,9 @@ _BOM_CODECS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Non-ASCII characters a Western European text in cp1252 plausibly contains.
-_WESTERN_PUNCT = set("\u00a0–—‘’‚“”„•…€·«»°©®™§ºª¿¡")
-_WESTERN_TWINS = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp819"}
+# Latin code pages decode_latin already tried or ruled out; charset-normalizer often still
+# ranks them first for texts in other scripts.
+_TRIED = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "cp819", *LATIN_CODEPAGES}
 _SMALL_CAPS_RE = re.compile(r"\b([A-Z]) ([A-Z]{2,})\b")
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _BLANK_RUN_RE = re.compile(r"\n{3,}")
@@ -35,30 +36,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def _plausible_cp1252(data: bytes) -> str | None:
-    """cp1252 when the result reads like a Western European text (Polish, Russian … do not)."""
-    text = data.decode("cp1252" if _cp1252_defined(data) else "latin-1")
-    letters = high_letters = 0
-    for ch in text:
-        if ch.isascii():
-            letters += ch.isalpha()
-            continue
-        if ch.isalpha() and "\u00c0" <= ch <= "\u024f" and ch not in "×÷":
-            letters += 1
-            high_letters += 1
-        elif ch not in _WESTERN_PUNCT:
-            return None
-    if letters and high_letters / letters > 0.25:
-        return None
-    return text
-
-
-def _cp1252_defined(data: bytes) -> bool:
-    return not any(byte in data for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
-
-
 def decode_text(data: bytes, *, declared: str | None = None) -> str:
-    """Decode text of unknown encoding: BOM, then UTF-8, UTF-16, cp1252, charset-normalizer.
+    """Decode text of unknown encoding: BOM, UTF-8, UTF-16, the best-fitting Latin code page
+    (cp1252, cp1250, cp1254, cp1257; see encodings.py), then charset-normalizer.
 
     `declared` (an HTML meta charset) is tried right after the BOM check.
     """
@@ -74,14 +54,13 @@ def decode_text(data: bytes, *, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    text = _utf16_without_bom(data) or _plausible_cp1252(data)
+    text = _utf16_without_bom(data) or decode_latin(data)
     if text is not None:
         return text
     from charset_normalizer import from_bytes
 
-    # cp1252 and its twins were just ruled out; charset-normalizer often still ranks them first.
     for match in from_bytes(data):
-        if match.encoding not in _WESTERN_TWINS:
+        if match.encoding not in _TRIED:
             return str(match)
     return data.decode("cp1252", errors="replace")
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from reviewapp.importing.extract import Extraction, extract_text
 from reviewapp.importing.limits import Limits
-from reviewapp.importing.pdf import find_gutter, order_column_boxes, pdf_to_text
+from reviewapp.importing.pdf import drop_running_lines, find_gutter, order_column_boxes, pdf_to_text
 
 pytestmark = pytest.mark.unit
 
@@ -49,7 +49,7 @@ def single_column_pdf(pages: int = 1) -> bytes:
         if page:
             pdf.add_page()
         pdf.set_xy(10, 10)
-        pdf.cell(150, 5, f"Research fellow, Oslo institute (page {page + 1})")
+        pdf.cell(150, 5, f"Research fellow, Oslo institute (part {page + 1})")
         pdf.cell(40, 5, "2019 - 2023", align="R")
         for line in range(8):
             pdf.set_xy(10, 20 + 6 * line)
@@ -87,7 +87,7 @@ def test_pdf_to_text_two_columns_use_layout_analysis():
 def test_pdf_to_text_single_column_with_dates_stays_fast_path():
     result = pdf_to_text(single_column_pdf(), Limits())
     assert result.layout_pages == 0
-    assert result.text.split("\r\n")[0] == "Research fellow, Oslo institute (page 1) 2019 - 2023"
+    assert result.text.split("\r\n")[0] == "Research fellow, Oslo institute (part 1) 2019 - 2023"
 
 
 def test_extract_pdf_scanned_page_has_no_text_layer():
@@ -139,12 +139,12 @@ def test_extract_pdf_password_protected_failed():
 def test_extract_pdf_only_first_pages_are_read():
     result = extract_text(single_column_pdf(pages=3), "cv.pdf", limits=Limits(max_pages=2))
     assert result.pages == 3
-    assert ("(page 2)" in result.text, "(page 3)" in result.text) == (True, False)
+    assert ("(part 2)" in result.text, "(part 3)" in result.text) == (True, False)
 
 
 def test_extract_pdf_pages_separated_by_blank_line():
     text = extract_text(single_column_pdf(pages=2), "cv.pdf").text
-    assert "homes.\n\nResearch fellow, Oslo institute (page 2) 2019 - 2023" in text
+    assert "homes.\n\nResearch fellow, Oslo institute (part 2) 2019 - 2023" in text
 
 
 def boxes_in_rows(left_x: tuple[float, float], right_x: tuple[float, float], rows: int = 10):
@@ -180,9 +180,54 @@ def test_order_column_boxes_full_width_box_closes_a_run():
     ]
     assert order_column_boxes(boxes, (252.0, 320.0)) == [
         "banner",
-        "left top",
+        "left top\n",
+        "\n",
         "right top",
         "full width",
-        "left bottom",
+        "left bottom\n",
+        "\n",
         "right bottom",
+    ]
+
+
+def test_order_column_boxes_one_column_run_has_no_blank_line():
+    boxes = [((40, 500, 250, 600), "left only\n"), ((40, 700, 560, 750), "banner\n")]
+    assert order_column_boxes(boxes, (252.0, 320.0)) == ["banner\n", "left only\n"]
+
+
+def running_header_pdf() -> bytes:
+    """Three pages, each with a running header, a page number footer, and a list that runs on."""
+    pdf = new_pdf()
+    items = [f"[{n}] A. Author. Paper number {n} on survey design. Venue, 2020." for n in range(9)]
+    for page in range(3):
+        if page:
+            pdf.add_page()
+        pdf.set_xy(10, 8)
+        pdf.cell(190, 5, "Ann Lee - Curriculum Vitae - June 2024")
+        for row, item in enumerate(items[3 * page : 3 * page + 3]):
+            pdf.set_xy(10, 20 + 6 * row)
+            pdf.cell(190, 5, item)
+        pdf.set_xy(10, 280)
+        pdf.cell(190, 5, f"Page {page + 1} of 3", align="C")
+    return bytes(pdf.output())
+
+
+def test_pdf_running_header_kept_once_and_page_numbers_dropped():
+    lines = [line.strip() for line in extract_text(running_header_pdf(), "cv.pdf").text.split("\n")]
+    content = [line for line in lines if line]
+    assert content.count("Ann Lee - Curriculum Vitae - June 2024") == 1
+    assert not [line for line in content if line.startswith("Page ")]
+    assert len(content) == 10
+
+
+def test_drop_running_lines_keeps_page_one_and_repeated_content_lines():
+    pages = [
+        "Ann Lee - CV\nEducation\n2019",
+        "Ann Lee - CV\nTeaching Assistant, CS 101, 2019\nx\n2",
+        "Ann Lee - CV\nTeaching Assistant, CS 102, 2019\ny\n- 3 -",
+    ]
+    assert drop_running_lines(pages) == [
+        "Ann Lee - CV\nEducation\n2019",
+        "Teaching Assistant, CS 101, 2019\nx",
+        "Teaching Assistant, CS 102, 2019\ny",
     ]

@@ -411,7 +411,7 @@ def test_spanish_cv_reads_doctorado_and_apa_references():
     assert _edu(profile, "degree") == ["PhD", "BSc"]
     assert _edu(profile, "field") == ["Física", "Física"]
     assert profile.current_position == {
-        "title": "Investigadora",
+        "title": "Investigadora postdoctoral",
         "institution": "Universidad Complutense de Madrid",
     }
     first = profile.publications["items"][0]
