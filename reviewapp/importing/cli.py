@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from reviewapp.cliutil import position_or_fail
 from reviewapp.extensions import db
 from reviewapp.importing.archive import is_junk
+from reviewapp.importing.isolate import warm_up
 from reviewapp.importing.operations import (
     ImportFailed,
     commit_every,
@@ -73,6 +74,8 @@ def import_command(slug, paths, manifest, as_json, workers):
             bar.update(batch.processed - 1)
         bar.update(1)
 
+    if workers != 0:
+        warm_up()  # the workers' server loads the readers while the files are read
     files = collect_files(list(paths))
     manifest_file = (manifest.name, manifest.read_bytes()) if manifest else None
     try:
@@ -94,6 +97,9 @@ def import_command(slug, paths, manifest, as_json, workers):
     if as_json:
         report = {
             "batch": batch.id,
+            "status": batch.status,
+            "created_at": batch.created_at.isoformat(),
+            "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
             "totals": batch.totals(),
             "files": [item.report() for item in batch.items if item.outcome != "skipped"],
         }

@@ -121,6 +121,14 @@ class MatchIndex:
         for token in name_key(facts.name):
             self.by_token.get(token, set()).discard(candidate_id)
 
+    def rename(self, old_id: int, new_id: int) -> None:
+        """A provisional key (a candidate planned but not yet inserted) becomes its real id."""
+        facts = self.facts.get(old_id)
+        if facts is None or old_id == new_id:
+            return
+        self.remove(old_id)
+        self.add(new_id, facts)
+
     def _namesakes(self, name: str) -> set[int]:
         """Candidates sharing two name tokens, or one when either name has an initial
         ("M. Fernandez"): a first name alone never makes a comparison."""

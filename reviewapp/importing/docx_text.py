@@ -1,14 +1,20 @@
 """DOCX to plain text: body in document order, tables row by row, text boxes, headers, footers.
 
-python-docx opens the package (after ooxml.check_package has vetted it); the text walk runs on
-the XML itself, because `Paragraph.text` misses text boxes, content controls and tracked
+The package is read with zipfile and lxml (python-docx's own XML layer), after
+ooxml.check_package has vetted it: only the main document part, its headers and its footers
+are parsed. Opening it with `docx.Document` would also parse styles, numbering, settings and
+theme parts, which cost ten times the text walk and contribute no text. The walk runs on the
+XML itself, because `Paragraph.text` misses text boxes, content controls and tracked
 insertions, and `Row.cells` repeats merged cells.
 """
 
 import io
+import posixpath
+import zipfile
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from lxml import etree
 
 _MC_NS = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 W_P, W_TBL, W_TR, W_TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
@@ -95,23 +101,53 @@ def _blocks(container, out: list[str]) -> None:
                 _blocks(content, out)
 
 
-def _related_parts(document, reltype: str) -> list:
-    rels = [rel for rel in document.part.rels.values() if rel.reltype == reltype]
-    parts = {id(rel.target_part): rel.target_part for rel in rels if not rel.is_external}
-    return sorted(parts.values(), key=lambda part: str(part.partname))
+# No DTDs, entities or network: check_package has refused DTDs already; this is belt and braces.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_pis=True
+)
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+W_BODY = qn("w:body")
+
+
+def _xml(zf: zipfile.ZipFile, name: str):
+    return etree.fromstring(zf.read(name), _PARSER)
+
+
+def _relations(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(type, part name) of the internal relationships of `part` ("" for the package)."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in zf.NameToInfo:
+        return []
+    out = []
+    for rel in _xml(zf, rels_name).iter(_REL):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        name = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out.append((rel.get("Type") or "", posixpath.normpath(name)))
+    return out
+
+
+def _related_parts(zf: zipfile.ZipFile, part: str, reltype: str) -> list[str]:
+    names = {name for kind, name in _relations(zf, part) if kind == reltype}
+    return sorted(name for name in names if name in zf.NameToInfo)
 
 
 def docx_to_text(data: bytes) -> str:
     """Headers, then the body, then footers; each block on its own line."""
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    out: list[str] = []
-    for part in _related_parts(document, RT.HEADER):
-        _blocks(part.element, out)
-    out.append("")
-    _blocks(document.element.body, out)
-    out.append("")
-    for part in _related_parts(document, RT.FOOTER):
-        _blocks(part.element, out)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        mains = _related_parts(zf, "", RT.OFFICE_DOCUMENT)
+        main = mains[0] if mains else "word/document.xml"
+        body = _xml(zf, main).find(W_BODY)
+        if body is None:
+            raise ValueError("no document body")
+        out: list[str] = []
+        for part in _related_parts(zf, main, RT.HEADER):
+            _blocks(_xml(zf, part), out)
+        out.append("")
+        _blocks(body, out)
+        out.append("")
+        for part in _related_parts(zf, main, RT.FOOTER):
+            _blocks(_xml(zf, part), out)
     return "\n".join(out)

@@ -15,3 +15,9 @@ class UploadForm(FlaskForm):
         description="CSV or XLSX with a file column, and name, email and any other columns.",
     )
     submit = SubmitField("Upload and import")
+
+
+class ResumeForm(FlaskForm):
+    """The resume button of an interrupted import (CSRF only)."""
+
+    submit = SubmitField("Resume the import")

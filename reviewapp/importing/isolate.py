@@ -12,6 +12,7 @@ Every batch is isolated, even a single file: a hostile PDF in a one-file upload 
 the request. `workers=0` runs in-process without limits, for debugging only.
 """
 
+import collections
 import contextlib
 import multiprocessing as mp
 import os
@@ -20,6 +21,7 @@ import threading
 import time
 import types
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection, wait
 
 from reviewapp.importing.extract import OUT_OF_MEMORY, Extraction, extract_text, failed
@@ -34,9 +36,11 @@ _PRELOAD = [
     "reviewapp.importing.pdf",
     "reviewapp.importing.docx_text",
     "reviewapp.importing.html_text",
+    "reviewapp.importing.tasks",
     "docx",
     "pdfminer.high_level",
 ]
+QUEUE_DEPTH = 2  # files waiting in each worker's pipe, the one being read included
 _STARTUP_GRACE = 20.0  # seconds a fresh worker may take before its first file's clock starts
 _MAIN_LOCK = threading.Lock()
 
@@ -111,7 +115,7 @@ def _serve(conn: Connection, limits: Limits, extractor: Extractor) -> None:
 
 
 class _Worker:
-    """One worker process, its pipe, and the file it is reading."""
+    """One worker process, its pipe, and the files handed to it (the first is being read)."""
 
     def __init__(self, ctx, limits: Limits, extractor: Extractor) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
@@ -120,28 +124,36 @@ class _Worker:
             self.process.start()
         child.close()
         self.ready = False
-        self.job: _Job | None = None
+        self.jobs: collections.deque[_Job] = collections.deque()
         self.deadline = 0.0
+        # Files are written to the pipe by a thread of their own: a second file can then wait
+        # in the pipe while the worker writes a large result back, and neither side blocks.
+        self.sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="isolate-send")
 
     def start_clock(self, timeout: float) -> None:
-        """The file's time starts now (plus a grace period while the worker boots)."""
+        """The first file's time starts now (plus a grace period while the worker boots)."""
         self.deadline = time.monotonic() + timeout + (0 if self.ready else _STARTUP_GRACE)
 
     def submit(self, job: _Job, timeout: float) -> None:
-        """Hand over a file; only ever to an idle worker, which is blocked reading its pipe."""
-        self.job = job
-        self.start_clock(timeout)
-        self.conn.send((job[1], job[2]))
+        """Queue a file in the worker's pipe; its clock starts when it is the first in line."""
+        self.jobs.append(job)
+        if len(self.jobs) == 1:
+            self.start_clock(timeout)
+        self.sender.submit(self._send, (job[1], job[2]))
+
+    def _send(self, message) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a dead worker shows on the receiving end
+            self.conn.send(message)
 
     def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        self.sender.shutdown(wait=True, cancel_futures=True)  # its send fails on the dead pipe
         self.conn.close()
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
+        self.sender.submit(self._send, None)
         self.process.join(timeout=2)
         self.kill()
 
@@ -173,9 +185,12 @@ def extract_many(
 ) -> Iterator[tuple[Hashable, Extraction]]:
     """Yield (key, Extraction) per (key, data, filename), in completion order, in isolation.
 
-    Items are pulled only when a worker is idle, so at most `workers` files are in memory.
-    `extractor` must be a module-level function (it is pickled by name); tests use it to
-    simulate a hang, a memory hog or a crash.
+    Each worker has up to `QUEUE_DEPTH` files in its pipe, so it starts the next file at once
+    while this process is busy (say, writing the last results to the database). Items are
+    pulled only when a worker has room, so at most `workers * QUEUE_DEPTH` files are in memory.
+    When a worker is killed (time limit) or crashes, only the file it was reading fails; the
+    files queued behind it go to another worker. `extractor` must be a module-level function
+    (it is pickled by name); tests use it to simulate a hang, a memory hog or a crash.
     """
     if workers == 0:
         yield from _in_process(items, limits, extractor)
@@ -183,46 +198,59 @@ def extract_many(
     size = max(1, workers or os.cpu_count() or 1)
     ctx = _context()
     pending = iter(items)
-    idle: list[_Worker] = []
-    busy: dict[Connection, _Worker] = {}
+    retry: collections.deque[_Job] = collections.deque()
+    pool: list[_Worker] = []
     timeout = limits.timeout_seconds
+    exhausted = False
+
+    def lose(worker: _Worker, message: str) -> tuple[Hashable, Extraction]:
+        """Kill a worker: its current file fails, the files queued behind it are retried."""
+        pool.remove(worker)
+        worker.kill()
+        jobs = list(worker.jobs)
+        retry.extend(jobs[1:])
+        return _failure(jobs[0], message)
+
     try:
         while True:
-            while len(busy) < size and (job := next(pending, None)) is not None:
-                worker = idle.pop() if idle else _Worker(ctx, limits, extractor)
-                try:
-                    worker.submit(job, timeout)
-                except (OSError, ValueError):  # it died while idle: this file fails, once
-                    worker.kill()
-                    yield _failure(job, CRASHED)
-                    continue
-                busy[worker.conn] = worker
+            while retry or not exhausted:
+                roomy = [w for w in pool if len(w.jobs) < QUEUE_DEPTH]
+                least = min(roomy, key=lambda w: len(w.jobs), default=None)
+                if len(pool) < size and (least is None or least.jobs):
+                    least = _Worker(ctx, limits, extractor)
+                    pool.append(least)
+                if least is None:
+                    break
+                job = retry.popleft() if retry else next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                least.submit(job, timeout)  # a worker that died meanwhile answers EOF below
+            busy = {w.conn: w for w in pool if w.jobs}
             if not busy:
+                if retry:
+                    continue
                 return
-            wait_for = max(0.0, min(worker.deadline for worker in busy.values()) - time.monotonic())
+            wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), wait_for):
                 worker = busy[conn]
                 try:
                     message = conn.recv()
                 except (EOFError, OSError):  # crashed: segfault, abort, OOM killer
-                    del busy[conn]
-                    worker.kill()
-                    yield _failure(worker.job, CRASHED)
+                    yield lose(worker, CRASHED)
                     continue
-                if message is None:  # startup announcement: the file's clock starts now
+                if message is None:  # startup announcement: the first file's clock starts now
                     worker.ready = True
                     worker.start_clock(timeout)
                     continue
-                del busy[conn]
-                job, worker.job = worker.job, None
-                idle.append(worker)
+                job = worker.jobs.popleft()
+                if worker.jobs:
+                    worker.start_clock(timeout)
                 yield job[0], message
             now = time.monotonic()
-            for conn, worker in list(busy.items()):
+            for worker in [w for w in busy.values() if w in pool and w.jobs]:
                 if worker.deadline <= now:
-                    del busy[conn]
-                    worker.kill()
-                    yield _failure(worker.job, timed_out(limits))
+                    yield lose(worker, timed_out(limits))
     finally:
-        for worker in idle + list(busy.values()):
+        for worker in pool:
             worker.stop()

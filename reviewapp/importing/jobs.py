@@ -1,7 +1,8 @@
 """Background import jobs on huey: SQLite storage in the instance folder, Redis when REDIS_URL is
 set, run inline when JOBS_IMMEDIATE is set (tests). The job's state lives in the database
-(ImportBatch/ImportItem, committed after every file), so a reload or a restart loses nothing:
-the consumer resumes batches left "running" or "queued" when it starts.
+(ImportBatch/ImportItem, committed as files are done), so a reload or a restart loses nothing:
+the consumer re-queues batches left "queued" when it starts; a batch whose worker died while
+running is shown as "interrupted" and the chair resumes it (operations.resume_batch).
 """
 
 import logging
@@ -16,6 +17,7 @@ from reviewapp.importing.operations import (
     ImportFailed,
     commit_every,
     limits_from_config,
+    mark_interrupted,
     run_batch,
 )
 
@@ -40,6 +42,12 @@ def get_huey(app: Flask):
         def import_batch(batch_id: int) -> None:
             run_import_job(app, batch_id)
 
+        from reviewapp.exports.jobs import register_export_task  # the export task (lazy import)
+
+        register_export_task(huey, app)
+        from reviewapp.ranking.intervals import register_interval_task  # rank intervals
+
+        register_interval_task(huey, app)
         app.extensions[_KEY] = (huey, import_batch)
     return app.extensions[_KEY]
 
@@ -76,14 +84,15 @@ def run_import_job(app: Flask, batch_id: int) -> None:
 
 
 def resume_unfinished(app: Flask) -> int:
-    """Re-queue batches a stopped worker left behind; their finished files are kept."""
+    """Re-queue batches still waiting for a worker; batches whose worker died mid-run are
+    marked "interrupted" (what they did is kept) for the chair to resume from their page."""
     with app.app_context():
+        running = db.session.scalars(db.select(ImportBatch).filter_by(status=BatchStatus.RUNNING))
+        for batch in running.all():
+            mark_interrupted(batch)
+        db.session.commit()
         ids = list(
-            db.session.scalars(
-                db.select(ImportBatch.id).where(
-                    ImportBatch.status.in_([BatchStatus.QUEUED, BatchStatus.RUNNING])
-                )
-            )
+            db.session.scalars(db.select(ImportBatch.id).filter_by(status=BatchStatus.QUEUED))
         )
         db.session.remove()
     for batch_id in ids:
@@ -97,5 +106,11 @@ def run_consumer(app: Flask, *, workers: int = 1) -> None:
     huey.flush()  # the database is the source of truth; resume_unfinished re-queues from it
     resumed = resume_unfinished(app)
     log.info("resumed %d unfinished import batch(es)", resumed)
+    from reviewapp.exports.jobs import resume_unfinished_exports
+
+    log.info("resumed %d unfinished export(s)", resume_unfinished_exports(app))
+    from reviewapp.ranking.intervals import resume_unfinished_intervals
+
+    log.info("resumed %d unfinished rank interval job(s)", resume_unfinished_intervals(app))
     consumer = huey.create_consumer(workers=workers, worker_type="thread")
     consumer.run()

@@ -1,11 +1,13 @@
 """The chair's decisions on possible duplicates: merge (undoable), keep apart, edit a profile.
 
-A merge moves the documents of the absorbed candidate to the kept one and remembers what it
-moved and the kept candidate's previous profile, so `unmerge_candidate` can restore both.
+A merge moves the documents, assignments (with their reviews) and conflicts of the absorbed
+candidate to the kept one (candidates/merge_moves.py settles clashes) and remembers what it
+moved and the kept candidate's previous profile, so `unmerge_candidate` can restore all of it.
 Operations flush and audit; the caller commits.
 """
 
 from reviewapp import audit
+from reviewapp.candidates.merge_moves import move_related, restore_related
 from reviewapp.candidates.models import Candidate, Document
 from reviewapp.db import utcnow
 from reviewapp.extensions import db
@@ -48,10 +50,12 @@ def merge_candidates(pair: DuplicatePair, *, keep: Candidate, actor) -> Candidat
     if other.merged_into_id is not None or keep.merged_into_id is not None:
         raise MergeRefused("one of the two has already been merged")
     moved = [document.id for document in other.documents]
-    pair.evidence = {**pair.evidence, "merge": {"kept": keep.id, "before": _snapshot(keep)}}
-    pair.evidence["merge"]["moved_documents"] = moved
+    before = _snapshot(keep)
     for document in list(other.documents):
         document.candidate_id = keep.id
+    related = move_related(other.id, keep.id)
+    merge = {"kept": keep.id, "before": before, "moved_documents": moved, "related": related}
+    pair.evidence = {**pair.evidence, "merge": merge}
     keep.profile = merge_profiles(keep.profile or {}, other.profile or {})
     keep.attributes = {**(other.attributes or {}), **(keep.attributes or {})}
     apply_profile(keep)
@@ -65,7 +69,13 @@ def merge_candidates(pair: DuplicatePair, *, keep: Candidate, actor) -> Candidat
         keep,
         actor=actor,
         summary=f"{other.name} merged into {keep.name}",
-        new={"merged": other.id, "documents": moved},
+        new={
+            "merged": other.id,
+            "documents": moved,
+            "assignments": related["assignments"],
+            "conflicts": related["conflicts"],
+            "replaced_assignments": [r["assignments"][0]["id"] for r in related["removed"]],
+        },
     )
     return keep
 
@@ -81,6 +91,7 @@ def unmerge_candidate(pair: DuplicatePair, *, actor) -> Candidate:
         document = db.session.get(Document, document_id)
         if document is not None and document.candidate_id == keep.id:
             document.candidate_id = other.id
+    restore_related(merge.get("related") or {}, other_id=other.id, keep_id=keep.id)
     for key, value in merge["before"].items():
         setattr(keep, key, value)
     other.merged_into_id = None

@@ -1,8 +1,9 @@
 """The import pipeline: files → batch items → (parallel) text and profile → candidates.
 
-Each file is written inside its own SAVEPOINT, so a bad file never half-writes a candidate and
-never stops the batch. Operations flush and audit; the caller commits (the `progress` callback
-may commit after each file, which is how the background job publishes its progress).
+Workers extract and parse; this process writes the results a chunk at a time (writer.py), each
+chunk in a SAVEPOINT, so a bad file never half-writes a candidate and never stops the batch.
+Operations flush and audit; the caller commits (the `progress` callback may commit, which is
+how the CLI and the background job publish progress and keep what is done if stopped).
 """
 
 import hashlib
@@ -11,57 +12,89 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reviewapp import audit
-from reviewapp.candidates import operations as candidates
 from reviewapp.candidates.models import Candidate, Document
 from reviewapp.db import utcnow
 from reviewapp.extensions import db
+from reviewapp.importing import liveness
 from reviewapp.importing.archive import Member, iter_zip
-from reviewapp.importing.dedupe import Facts, MatchIndex
-from reviewapp.importing.extract import FAILED, NO_TEXT_LAYER, Extraction, extract_text
-from reviewapp.importing.isolate import extract_many
+from reviewapp.importing.isolate import extract_many, warm_up
 from reviewapp.importing.limits import DEFAULT_LIMITS, Limits
 from reviewapp.importing.manifest import ManifestError, ManifestRow, read_manifest
-from reviewapp.importing.models import BatchStatus, DuplicatePair, ImportBatch, ImportItem, Outcome
-from reviewapp.importing.parse import parse_cv
-from reviewapp.importing.profiles import apply_profile, merge_profiles, tag_evidence
+from reviewapp.importing.models import BatchStatus, ImportBatch, ImportItem, Outcome
+from reviewapp.importing.rows import base_name
 from reviewapp.importing.sniff import RejectedFile, extension_of, sniff
+from reviewapp.importing.tasks import extract_and_parse
+from reviewapp.importing.writer import ChunkWriter, drop_contents, finish_item
 from reviewapp.positions.models import Position
-from reviewapp.textutil import clean_display_text, strip_control_chars
+from reviewapp.textutil import clean_display_text
+
+CHUNK_SECONDS = 0.5
 
 Progress = Callable[[ImportBatch, ImportItem], None]
-
-
-@dataclass(frozen=True)
-class Parsed(Extraction):
-    """An Extraction with the parsed profile, computed in the worker process too."""
-
-    profile: dict | None = None
-
-
-def extract_and_parse(data: bytes, filename: str, *, limits: Limits = DEFAULT_LIMITS) -> Parsed:
-    """Run in an isolated worker: text extraction, then the (pure) CV parser."""
-    ex = extract_text(data, filename, limits=limits)
-    text = strip_control_chars(ex.text)
-    profile = parse_cv(text).to_dict() if text.strip() else None
-    return Parsed(text, ex.media_type, ex.kind, ex.status, ex.error, ex.pages, profile)
 
 
 def commit_every(seconds: float = 0.5) -> Progress:
     """A progress callback that commits at most every `seconds`: the batch's state is published
     for the status page and survives a crash, without one fsync per file."""
-    last = [0.0]
+    last, finished = [0.0], [False]
 
     def progress(batch: ImportBatch, item: ImportItem) -> None:
         now = time.monotonic()
-        if now - last[0] >= seconds or batch.processed >= batch.total_files:
+        done = batch.processed >= batch.total_files
+        if now - last[0] >= seconds or (done and not finished[0]):
             db.session.commit()
-            last[0] = now
+            last[0], finished[0] = now, done
 
     return progress
 
 
 class ImportFailed(Exception):
     """The run itself failed (e.g. an invalid manifest): nothing was imported."""
+
+
+class ResumeRefused(Exception):
+    """Only an interrupted batch can be resumed."""
+
+
+def mark_interrupted(batch: ImportBatch) -> bool:
+    """Call a "running" batch that nobody is working on interrupted; True if it was.
+
+    The conditional UPDATE cannot overwrite a final status that its (dying) process managed to
+    commit meanwhile: it waits for that transaction, then finds the status no longer running.
+    """
+    if batch.status != BatchStatus.RUNNING or liveness.is_running(batch.id):
+        return False
+    done = f"{batch.processed} of {batch.total_files} file(s) were handled"
+    error = f"The import stopped before it finished ({done}); resume it to finish the rest."
+    changed = db.session.execute(
+        db.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == BatchStatus.RUNNING)
+        .values(status=BatchStatus.INTERRUPTED, error=error)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(batch)
+    if changed:
+        audit.record("import.interrupted", batch, summary=done)
+    return bool(changed)
+
+
+def mark_interrupted_in(position: Position) -> int:
+    """mark_interrupted for every running batch of a position (the import pages call it)."""
+    running = db.session.scalars(
+        db.select(ImportBatch).filter_by(position_id=position.id, status=BatchStatus.RUNNING)
+    ).all()
+    return sum(mark_interrupted(batch) for batch in running)
+
+
+def resume_batch(batch: ImportBatch, *, actor) -> ImportBatch:
+    """Queue an interrupted batch again: only its files still pending will be processed."""
+    if batch.status != BatchStatus.INTERRUPTED:
+        raise ResumeRefused("Only an interrupted import can be resumed.")
+    batch.status, batch.error, batch.finished_at = BatchStatus.QUEUED, "", None
+    db.session.flush()
+    left = batch.total_files - batch.processed
+    audit.record("import.resume", batch, actor=actor, summary=f"{left} file(s) left")
+    return batch
 
 
 def limits_from_config(config) -> Limits:
@@ -118,6 +151,8 @@ def import_files(
     workers: int | None = None,
 ) -> ImportBatch:
     """Import files (zips unpacked in memory) into a position; one report line per file."""
+    if workers != 0:
+        warm_up()  # the worker pool's server imports the readers while the batch is stored
     batch = create_batch(position, files, actor=actor, manifest=manifest)
     return run_batch(batch, actor=actor, progress=progress, limits=limits, workers=workers)
 
@@ -129,18 +164,7 @@ def _manifest_rows(batch: ImportBatch, limits: Limits) -> dict[str, ManifestRow]
         rows = read_manifest(batch.manifest, batch.manifest_name, limits=limits)
     except ManifestError as exc:
         raise ImportFailed(f"manifest {batch.manifest_name}: {exc}") from exc
-    return {_base(row.file): row for row in rows}
-
-
-def _base(name: str) -> str:
-    return name.replace("\\", "/").rsplit("/", 1)[-1].strip().lower()
-
-
-def _finish_item(batch: ImportBatch, item: ImportItem, outcome: str, reason: str = "") -> None:
-    item.outcome, item.reason, item.content = outcome, clean_display_text(reason, 500), None
-    if outcome != Outcome.SKIPPED:
-        batch.processed += 1
-    setattr(batch, outcome, getattr(batch, outcome) + 1)
+    return {base_name(row.file): row for row in rows}
 
 
 def _is_zip(item: ImportItem, data: bytes) -> bool:
@@ -152,38 +176,60 @@ def _is_zip(item: ImportItem, data: bytes) -> bool:
 def _unpack(batch: ImportBatch, limits: Limits) -> None:
     """Replace each pending zip by one item per member; refused members fail with a reason."""
     for item in [i for i in batch.items if i.outcome == Outcome.PENDING]:
-        data = item.content or b""
-        if not _is_zip(item, data):
+        if not _is_zip(item, item.content or b""):
             continue
-        prefix = item.display_name
+        data, prefix = item.content or b"", item.display_name
         try:
             sniff(data, item.display_name, allowed=frozenset({"zip"}))
             members = list(iter_zip(data, limits=limits))
         except RejectedFile as exc:
-            _finish_item(batch, item, Outcome.FAILED, exc.reason)
+            finish_item(batch, item, Outcome.FAILED, exc.reason)
             continue
         for member in members:
             child = _item(f"{prefix}/{member.name}", getattr(member, "data", b""))
             batch.items.append(child)
             if not isinstance(member, Member):
-                _finish_item(batch, child, Outcome.FAILED, member.reason)
+                finish_item(batch, child, Outcome.FAILED, member.reason)
         batch.total_files += len(members) - 1
-        _finish_item(batch, item, Outcome.SKIPPED, f"archive: {len(members)} file(s) unpacked")
+        finish_item(batch, item, Outcome.SKIPPED, f"archive: {len(members)} file(s) unpacked")
     db.session.flush()
 
 
-def _load_index(position: Position) -> MatchIndex:
-    index = MatchIndex()
+@dataclass(frozen=True)
+class _Pending:
+    """A file still to process, as plain values: ORM items expire at every commit."""
+
+    item: ImportItem
+    id: int
+    name: str
+    sha256: str
+    size: int
+
+
+def _pending(batch: ImportBatch) -> list[_Pending]:
+    items = {item.id: item for item in batch.items}
     rows = db.session.execute(
-        db.select(Candidate.id, Candidate.name, Candidate.emails, Candidate.profile).where(
-            Candidate.position_id == position.id, Candidate.merged_into_id.is_(None)
-        )
+        db.select(ImportItem.id, ImportItem.display_name, ImportItem.sha256, ImportItem.size_bytes)
+        .where(ImportItem.batch_id == batch.id, ImportItem.outcome == Outcome.PENDING)
+        .order_by(ImportItem.id)
     )
-    for cid, name, emails, profile in rows:
-        index.add(
-            cid, Facts.from_profile(name if (profile or {}).get("name") else "", emails, profile)
+    return [_Pending(items[i], i, name, sha, size) for i, name, sha, size in rows]
+
+
+def _contents(files: list[_Pending], store: dict, step: int = 32):
+    """(id, bytes, name) per file, the bytes read from the database a few files at a time so
+    that a large batch never sits in memory whole; `store` keeps them until written."""
+    for start in range(0, len(files), step):
+        group = files[start : start + step]
+        store.update(
+            db.session.execute(
+                db.select(ImportItem.id, ImportItem.content).where(
+                    ImportItem.id.in_([file.id for file in group])
+                )
+            ).all()
         )
-    return index
+        for file in group:
+            yield file.id, store.get(file.id) or b"", file.name
 
 
 def run_batch(
@@ -193,35 +239,50 @@ def run_batch(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     workers: int | None = None,
+    chunk_size: int = 64,
 ) -> ImportBatch:
-    """Process every pending item of a batch; ImportFailed if the run itself cannot proceed."""
+    """Process every pending item of a batch; ImportFailed if the run itself cannot proceed.
+
+    Files are extracted and parsed in the worker pool; results are written in chunks
+    (`writer.ChunkWriter`), and `progress` is called for every file once its chunk is written.
+    A chunk is also written when results have waited `CHUNK_SECONDS`, so progress keeps moving.
+    """
+    with liveness.holding(batch.id):
+        return _run_batch(batch, actor, progress, limits, workers, chunk_size)
+
+
+def _run_batch(batch, actor, progress, limits, workers, chunk_size) -> ImportBatch:
     position = db.session.get(Position, batch.position_id)
-    batch.status, batch.started_at = BatchStatus.RUNNING, utcnow()
+    batch.status, batch.started_at, batch.error = BatchStatus.RUNNING, utcnow(), ""
     try:
         rows = _manifest_rows(batch, limits)
     except ImportFailed as exc:
         batch.status, batch.error, batch.finished_at = BatchStatus.FAILED, str(exc), utcnow()
         raise
     _unpack(batch, limits)
-    pending = _dedupe_bytes(batch, position, progress)
-    index = _load_index(position)
-    by_id = {item.id: item for item in pending}
-    contents = dict(
-        db.session.execute(
-            db.select(ImportItem.id, ImportItem.content).where(
-                ImportItem.batch_id == batch.id, ImportItem.outcome == Outcome.PENDING
-            )
-        ).all()
+    pending = _dedupe_bytes(batch, position, _pending(batch), progress)
+    by_id = {file.id: file for file in pending}
+    store: dict[int, bytes | None] = {}
+    writer = ChunkWriter(batch, rows=rows, actor=actor, size=chunk_size)
+    last_write = time.monotonic()
+
+    def write() -> None:
+        nonlocal last_write
+        for item in writer.flush():
+            if progress:
+                progress(batch, item)
+        last_write = time.monotonic()
+
+    results = extract_many(
+        _contents(pending, store), limits=limits, workers=workers, extractor=extract_and_parse
     )
-    jobs = ((item.id, contents.get(item.id) or b"", item.display_name) for item in pending)
-    for item_id, extraction in extract_many(
-        jobs, limits=limits, workers=workers, extractor=extract_and_parse
-    ):
-        item, data = by_id[item_id], contents.pop(item_id, None) or b""
-        row = rows.get(_base(item.display_name))
-        _store_one(batch, item, data, extraction, row, position, index)
-        if progress:
-            progress(batch, item)
+    for item_id, extraction in results:
+        file = by_id[item_id]
+        writer.add(file.item, file.name, file.sha256, store.pop(item_id, None) or b"", extraction)
+        if writer.full or time.monotonic() - last_write >= CHUNK_SECONDS:
+            write()
+    write()
+    drop_contents(batch.id)
     batch.status, batch.finished_at = BatchStatus.DONE, utcnow()
     audit.record(
         "import.finish",
@@ -235,124 +296,35 @@ def run_batch(
     return batch
 
 
-def _dedupe_bytes(batch: ImportBatch, position: Position, progress) -> list[ImportItem]:
-    """Items whose bytes are already stored (or earlier in this batch) are 'unchanged'."""
+def _dedupe_bytes(batch: ImportBatch, position: Position, files: list[_Pending], progress):
+    """Files whose bytes are already stored (or earlier in this batch) are 'unchanged'."""
+    stored: dict[str, tuple[int, int]] = {}
+    shas = sorted({file.sha256 for file in files})
+    for start in range(0, len(shas), 500):
+        rows = db.session.execute(
+            db.select(Document.sha256, Document.id, Document.candidate_id).where(
+                Document.position_id == position.id, Document.sha256.in_(shas[start : start + 500])
+            )
+        )
+        stored.update((sha, (doc_id, cid)) for sha, doc_id, cid in rows)
     pending, seen = [], set()
-    for item in [i for i in batch.items if i.outcome == Outcome.PENDING]:
-        if item.size_bytes == 0:
-            _finish_item(batch, item, Outcome.FAILED, "the file is empty")
-        elif item.sha256 in seen:
-            _finish_item(batch, item, Outcome.UNCHANGED, "same file earlier in this batch")
-        elif (doc := candidates.find_document(position, item.sha256)) is not None:
-            item.candidate_id, item.document_id = doc.candidate_id, doc.id
-            _finish_item(batch, item, Outcome.UNCHANGED, "already imported")
+    for file in files:
+        item = file.item
+        if file.size == 0:
+            finish_item(batch, item, Outcome.FAILED, "the file is empty")
+        elif file.sha256 in seen:
+            finish_item(batch, item, Outcome.UNCHANGED, "same file earlier in this batch")
+        elif file.sha256 in stored:
+            item.document_id, item.candidate_id = stored[file.sha256]
+            finish_item(batch, item, Outcome.UNCHANGED, "already imported")
         else:
-            seen.add(item.sha256)
-            pending.append(item)
+            seen.add(file.sha256)
+            pending.append(file)
             continue
         if progress:
             progress(batch, item)
     db.session.flush()
     return pending
-
-
-def _store_one(batch, item, data, extraction: Extraction, row, position, index) -> None:
-    """Write one file's candidate and document in a savepoint; any error fails this file only."""
-    if extraction.status == FAILED or (extraction.status == NO_TEXT_LAYER and row is None):
-        _finish_item(batch, item, Outcome.FAILED, extraction.error or "could not be read")
-        return
-    try:
-        with db.session.begin_nested():
-            outcome, reason, candidate, document = _write(
-                item, data, extraction, row, position, index
-            )
-    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the batch
-        db.session.expire(item)
-        _finish_item(batch, item, Outcome.FAILED, f"could not be stored: {type(exc).__name__}")
-        return
-    item.candidate_id, item.document_id = candidate.id, document.id
-    _finish_item(batch, item, outcome, reason)
-
-
-def _write(item, data, extraction, row, position, index):
-    profile = getattr(extraction, "profile", None) or parse_cv(extraction.text).to_dict()
-    tag_evidence(profile, item.display_name)
-    if row is not None:
-        profile = _override(profile, row)
-    stem = _base(item.display_name).rsplit(".", 1)[0].replace("_", " ").replace("-", " ")
-    name = profile.get("name") or stem.title() or "Unnamed candidate"
-    facts = Facts.from_profile(profile.get("name") or "", profile.get("emails"), profile)
-    match = index.match(facts)
-    reason = extraction.error if extraction.status == NO_TEXT_LAYER else ""
-    if match.candidate_id is not None:
-        candidate = db.session.get(Candidate, match.candidate_id)
-        candidate.profile = merge_profiles(candidate.profile or {}, profile)
-        if row is not None and row.attributes:
-            candidate.attributes = {**(candidate.attributes or {}), **row.attributes}
-        apply_profile(candidate)
-        outcome, reason = Outcome.ATTACHED, match.reason
-        audit.record("candidate.attach", candidate, summary=item.display_name)
-    else:
-        if not profile.get("name"):
-            profile.setdefault("flags", []).append("name not found")
-        candidate = candidates.create_candidate(
-            position,
-            name=name,
-            name_as_written=profile.get("name_as_written") or "",
-            emails=profile.get("emails") or [],
-            phone=profile.get("phone") or "",
-            links=profile.get("links") or {},
-            profile=profile,
-            attributes=dict(row.attributes) if row is not None else None,
-        )
-        outcome = Outcome.NEW
-        for other_id, score, evidence in match.possible:
-            _add_pair(position, candidate.id, other_id, score, evidence)
-    document = candidates.add_document(
-        candidate,
-        data=data,
-        filename=item.display_name,
-        media_type=extraction.media_type or "application/octet-stream",
-        text=strip_control_chars(extraction.text),
-        status=extraction.status,
-        error=extraction.error or "",
-    )
-    index.add(
-        candidate.id, Facts.from_profile(profile.get("name") or "", candidate.emails, profile)
-    )
-    return outcome, reason, candidate, document
-
-
-def _override(profile: dict, row: ManifestRow) -> dict:
-    """Manifest values win over parsed ones; blank manifest cells never erase parsed data."""
-    profile = dict(profile)
-    evidence = dict(profile.get("evidence") or {})
-    if row.name:
-        profile["name"] = profile["name_as_written"] = row.name
-        evidence["name"] = {"line": row.row, "text": row.name, "document": "manifest"}
-    if row.emails:
-        parsed = [e for e in profile.get("emails") or [] if e.lower() not in row.emails]
-        profile["emails"] = list(row.emails) + parsed
-        evidence["emails"] = [{"line": row.row, "text": ", ".join(row.emails)}]
-    profile["evidence"] = evidence
-    return profile
-
-
-def _add_pair(position, a: int, b: int, score: float, evidence: dict) -> None:
-    low, high = sorted((a, b))
-    exists = db.session.scalar(
-        db.select(DuplicatePair.id).filter_by(candidate_a_id=low, candidate_b_id=high)
-    )
-    if exists is None:
-        pair = DuplicatePair(
-            position_id=position.id,
-            candidate_a_id=low,
-            candidate_b_id=high,
-            score=score,
-            evidence=evidence,
-        )
-        db.session.add(pair)
-        db.session.flush()
 
 
 def find_documents_of(candidate: Candidate) -> list[Document]:

@@ -2,15 +2,19 @@
 rejected files store nothing, the good ones still import."""
 
 import io
+import json
+import time
 import zipfile
 
 import pytest
 
 from reviewapp.candidates.models import Candidate, Document
+from reviewapp.cli import main
 from reviewapp.extensions import db
 from reviewapp.importing import operations as importing
-from reviewapp.importing.models import ImportBatch
+from reviewapp.importing.models import ImportBatch, ImportItem
 from reviewapp.importing.operations import ImportFailed
+from reviewapp.importing.writer import ChunkWriter
 from tests import factories
 
 pytestmark = pytest.mark.integration
@@ -115,14 +119,14 @@ def test_import_one_bad_file_of_100_others_import(app):
 
 def test_import_crash_midway_leaves_no_half_candidate(app, monkeypatch):
     position = factories.create_position()
-    real = importing.candidates.add_document
+    real = ChunkWriter._insert_documents
 
-    def crash(candidate, **kwargs):
-        if kwargs["filename"] == "b.txt":
+    def crash(self, plans, real_ids):
+        if any(plan.entry.name == "b.txt" for plan in plans):
             raise RuntimeError("disk on fire")
-        return real(candidate, **kwargs)
+        return real(self, plans, real_ids)
 
-    monkeypatch.setattr(importing.candidates, "add_document", crash)
+    monkeypatch.setattr(ChunkWriter, "_insert_documents", crash)
     batch = importing.import_files(position, [("a.txt", _cv(1)), ("b.txt", _cv(2))], workers=0)
     db.session.commit()
     assert _outcomes(batch)["b.txt"] == ("failed", "could not be stored: RuntimeError")
@@ -189,3 +193,114 @@ def test_import_control_characters_stripped(app):
     assert "\x01" not in document.text and "\x07" not in document.text
     assert candidate.name == "Ann Lee"
     assert not any(ch < " " and ch not in "\n\t" for ch in document.text)
+
+
+# ---------------------------------------------------------------- bombs, XML attacks, bad PDFs
+# security-tests.md items 4, 6 and 7, through import_files and the CLI (not only the readers).
+
+PASSWD_MARK = "root:x:0:0"
+XXE = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+LAUGHS = (
+    b'<!DOCTYPE w:document [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">'.encode()
+        for n in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+def _xref_cycle_pdf() -> bytes:
+    """A PDF whose page tree points at itself and whose trailer's /Prev points back at its own
+    xref table: a reader that follows either without care loops forever."""
+    objects = [
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
+        b"2 0 obj << /Type /Pages /Kids [2 0 R] /Count 1 >> endobj\n",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for obj in objects:
+        offsets.append(len(out))
+        out += obj
+    xref = len(out)
+    out += b"xref\n0 3\n0000000000 65535 f \n"
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer << /Size 3 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (xref, xref)
+    return bytes(out)
+
+
+def _hostile_files() -> list[tuple[str, bytes]]:
+    from tests.unit.test_archive import make_zip, patch_declared_size
+    from tests.unit.test_extract_docx import with_doctype
+    from tests.unit.test_extract_pdf import single_column_pdf
+
+    declared = patch_declared_size(
+        make_zip({"zeros.txt": bytes(2 * 1024 * 1024), "ok.txt": _cv(1)}), "zeros.txt", 2**31
+    )
+    lying = patch_declared_size(
+        make_zip({"zeros.txt": bytes(3 * 1024 * 1024), "ok2.txt": _cv(2)}), "zeros.txt", 1000
+    )
+    crowded = make_zip({f"cv{n}.txt": b"x" for n in range(2_100)}, zipfile.ZIP_STORED)
+    pdf = single_column_pdf()
+    return [
+        ("declared.zip", declared),
+        ("lying.zip", lying),
+        ("crowded.zip", crowded),
+        ("xxe.docx", with_doctype(XXE, b"&xxe;")),
+        ("laughs.docx", with_doctype(LAUGHS, b"&lol9;")),
+        ("cycle.pdf", _xref_cycle_pdf()),
+        ("truncated.pdf", pdf[: len(pdf) // 2]),
+        ("random.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20),
+        ("good.txt", _cv(3)),
+    ]
+
+
+UNSAFE = "could not be read: it contains unsafe XML (a DTD or entity declaration)"
+
+
+def _assert_hostile_report(outcomes: dict[str, tuple[str, str]]) -> None:
+    assert outcomes["declared.zip/zeros.txt"] == ("failed", "larger than 20 MB once unpacked")
+    assert outcomes["lying.zip/zeros.txt"] == (
+        "failed",
+        "the file is damaged inside the archive (checksum mismatch)",
+    )
+    assert outcomes["crowded.zip"] == (
+        "failed",
+        "the archive holds 2,100 entries; the limit is 2,000",
+    )
+    assert outcomes["xxe.docx"] == ("failed", UNSAFE)
+    assert outcomes["laughs.docx"] == ("failed", UNSAFE)
+    for name in ("cycle.pdf", "truncated.pdf", "random.pdf"):
+        outcome, reason = outcomes[name]
+        assert outcome == "failed" and reason.startswith(("could not be read", "no text")), name
+    for name in ("declared.zip/ok.txt", "lying.zip/ok2.txt", "good.txt"):
+        assert outcomes[name] == ("new", ""), name
+
+
+def test_import_hostile_files_through_pipeline_flagged_others_import(app):
+    position = factories.create_position()
+    started = time.monotonic()
+    batch = importing.import_files(position, _hostile_files(), workers=2)
+    db.session.commit()
+    assert time.monotonic() - started < 60  # nothing hung a worker
+    _assert_hostile_report(_outcomes(batch))
+    assert _counts(position) == (3, 3)
+    texts = db.session.scalars(db.select(Document.text)).all()
+    assert not any(PASSWD_MARK in text for text in texts)
+    reasons = db.session.scalars(db.select(ImportItem.reason)).all()
+    assert not any(PASSWD_MARK in reason or "lollol" in reason for reason in reasons)
+
+
+def test_import_hostile_files_through_cli_exit_zero_json_report(app, runner, tmp_path):
+    factories.create_position("lab")
+    for name, data in _hostile_files():
+        (tmp_path / name).write_bytes(data)
+    result = runner.invoke(main, ["import", "lab", str(tmp_path), "--json", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    prefix = tmp_path.name + "/"
+    outcomes = {
+        f["file"].removeprefix(prefix): (f["outcome"], f["reason"]) for f in report["files"]
+    }
+    _assert_hostile_report(outcomes)
+    assert PASSWD_MARK not in result.output
