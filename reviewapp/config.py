@@ -8,7 +8,8 @@ from pathlib import Path
 class DefaultConfig:
     # The database defaults to a SQLite file in the instance folder (set in create_app).
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log never carries the values (CV text, hashes).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Uploads: the whole request, and each file inside it (also each member of a zip).
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
@@ -31,6 +32,10 @@ class DefaultConfig:
     LOGIN_THROTTLE_PER_ADDRESS = 30
     # Number of reverse proxies whose X-Forwarded-* headers are trusted (0: none, the default).
     TRUSTED_PROXIES = 0
+
+    # Structured logs on standard error (reviewapp/reqlog.py): "json" or "logfmt", and a level.
+    LOG_FORMAT = "json"
+    LOG_LEVEL = "INFO"
 
     INVITATION_DAYS = 14
     BOOTSTRAP_SERVE_LOCAL = True

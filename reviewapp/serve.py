@@ -27,7 +27,8 @@ def run_gunicorn(*, host: str, port: int, workers: int) -> None:
             "threads": 4,
             "worker_class": "gthread",
             "timeout": 120,
-            "accesslog": "-",
+            # reviewapp logs each request itself (reqlog.py), without paths that hold tokens.
+            "accesslog": None,
             "preload_app": False,
         }
     ).run()

@@ -1,0 +1,1 @@
+"""The audit log pages: a position's events for its chairs, every event for admins."""
