@@ -6,10 +6,15 @@ a missing or empty text gives a row (or column) of zeros, so the solver then bal
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING
+
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from reviewapp.textutil import fold
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MAX_FEATURES = 50_000
 WORD_PATTERN = r"(?u)\b[^\W\d_][^\W_]+\b"  # two or more characters, starting with a letter
@@ -21,13 +26,24 @@ avec pour dans sur par au aux ce cette est sont pas qui que el los las del y con
 una uno lo il gli di da che non per nel della delle dei e o os as do dos da das em um uma no na
 het een van en op te voor met zijn niet dat
 """
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | set(_OTHER_STOP_WORDS.split()))
+
+
+@cache
+def stop_words() -> list[str]:
+    """English (scikit-learn's list) and the other languages' function words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | set(_OTHER_STOP_WORDS.split()))
 
 
 def _vectorizer() -> TfidfVectorizer:
+    # scikit-learn is imported here, not at module level: it costs over a second at start-up
+    # and only the automatic assignment needs it.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         preprocessor=fold,
-        stop_words=STOP_WORDS,
+        stop_words=stop_words(),
         sublinear_tf=True,
         max_features=MAX_FEATURES,
         token_pattern=WORD_PATTERN,

@@ -1,12 +1,14 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SubmitField
+from wtforms import SubmitField
 from wtforms.validators import NumberRange, Optional
+
+from reviewapp.formfields import BoundedIntegerField
 
 
 class AutoAssignForm(FlaskForm):
-    per_candidate = IntegerField("Reviewers per candidate", validators=[NumberRange(1, 50)])
-    max_load = IntegerField(
+    per_candidate = BoundedIntegerField("Reviewers per candidate", validators=[NumberRange(1, 50)])
+    max_load = BoundedIntegerField(
         "Maximum load per reviewer",
         validators=[Optional(), NumberRange(1, 100000)],
         description="Leave empty for an even share.",

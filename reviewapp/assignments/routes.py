@@ -9,25 +9,17 @@ from reviewapp.assignments.forms import AutoAssignForm, ImportAssignmentsForm, I
 from reviewapp.assignments.models import Assignment
 from reviewapp.auth.models import User
 from reviewapp.candidates.models import Candidate
+from reviewapp.candidates.permissions import hidden_candidate_ids
 from reviewapp.conflicts.models import Conflict, ConflictStatus
 from reviewapp.extensions import db
 from reviewapp.positions.routes import load_position
 from reviewapp.reviews.models import Review
+from reviewapp.reviews.queries import declined_assignments
 from reviewapp.scores_io import TableError, export_scores, import_assignments, import_scores
+from reviewapp.stages.operations import current_stage
 
 bp = Blueprint("assignments", __name__, url_prefix="/p")
 PAGE_SIZE = 50
-
-
-def _hidden_from_viewer() -> set[int]:
-    return set(
-        db.session.scalars(
-            db.select(Conflict.candidate_id).where(
-                Conflict.reviewer_id == current_user.id,
-                Conflict.status != ConflictStatus.DISMISSED,
-            )
-        )
-    )
 
 
 @bp.get("/<slug>/assignments/")
@@ -35,8 +27,8 @@ def _hidden_from_viewer() -> set[int]:
 def matrix(slug: str):
     """Candidates (paginated) × reviewers with each cell's state."""
     position = load_position(slug, manage=True)
-    stage = position.default_stage
-    hidden = _hidden_from_viewer()
+    stage = current_stage(position)
+    hidden = hidden_candidate_ids(current_user, position)
     candidates = [c for c in auto.stage_candidates(position, stage) if c.id not in hidden]
     page = max(1, request.args.get("page", 1, type=int))
     pages = max(1, -(-len(candidates) // PAGE_SIZE))
@@ -66,7 +58,8 @@ def matrix(slug: str):
             states[key] = (state, assignment.id)
     return render_template(
         "assignments/matrix.html", position=position, candidates=shown, reviewers=reviewers,
-        states=states, page=page, pages=pages, is_chair=True,
+        states=states, page=page, pages=pages, is_chair=True, stage=stage,
+        declines=declined_assignments([c.id for c in candidates], stage_id=stage.id),
         import_form=ImportAssignmentsForm(formdata=None),
         scores_form=ImportScoresForm(formdata=None),
     )  # fmt: skip
@@ -80,18 +73,21 @@ def toggle(slug: str, candidate_id: int, reviewer_id: int):
     reviewer = db.session.get(User, reviewer_id)
     if candidate is None or candidate.position_id != position.id or reviewer is None:
         abort(404)
-    if candidate.id in _hidden_from_viewer():
+    if candidate.id in hidden_candidate_ids(current_user, position):
         abort(404)
     if reviewer not in auto.active_reviewers(position):
         abort(404)
+    stage = current_stage(position)
+    if not stage.is_default and candidate not in auto.stage_candidates(position, stage):
+        abort(404)
     existing = db.session.scalar(
         db.select(Assignment).filter_by(
-            candidate_id=candidate.id, reviewer_id=reviewer.id, stage_id=position.default_stage.id
+            candidate_id=candidate.id, reviewer_id=reviewer.id, stage_id=stage.id
         )
     )
     try:
         if existing is None:
-            operations.assign(candidate, reviewer, position.default_stage, actor=current_user)
+            operations.assign(candidate, reviewer, stage, actor=current_user)
             message = f"{reviewer.display_name} assigned to {candidate.name}."
         else:
             operations.unassign(existing, actor=current_user)
@@ -114,7 +110,10 @@ def automatic(slug: str):
     if form.validate_on_submit():
         try:
             proposal = auto.propose(
-                position, k=form.per_candidate.data, max_load=form.max_load.data or None
+                position,
+                k=form.per_candidate.data,
+                max_load=form.max_load.data or None,
+                stage=current_stage(position),
             )
         except operations.AssignmentError as error:
             flash(str(error), "danger")
@@ -165,7 +164,7 @@ def import_scores_file(slug: str):
 @login_required
 def export_scores_file(slug: str):
     position = load_position(slug, manage=True)
-    if _hidden_from_viewer() & {
+    if hidden_candidate_ids(current_user, position) & {
         c.id for c in auto.stage_candidates(position, position.default_stage)
     }:
         abort(404)  # a conflicted chair gets no file that would show those candidates' scores

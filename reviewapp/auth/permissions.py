@@ -29,6 +29,13 @@ def membership(user, position: Position) -> Membership | None:
     return cache[key]
 
 
+def remember_membership(user, position: Position, found: Membership | None) -> None:
+    """Store the active membership a caller loaded together with the position (one query
+    instead of two), for `membership` to answer from."""
+    if getattr(user, "is_authenticated", False):
+        g.setdefault("_memberships", {})[(user.id, position.id)] = found
+
+
 def is_chair(user, position: Position) -> bool:
     if is_admin(user):
         return True

@@ -75,6 +75,12 @@ def candidate_page(
         .where(Document.candidate_id == Candidate.id)
         .scalar_subquery()
     )
+    # Hidden from the user: candidates they are conflicted with (an outside admin sees all).
+    hidden = sa.select(Conflict.candidate_id).where(
+        Conflict.reviewer_id == user.id, Conflict.status != ConflictStatus.DISMISSED
+    )
+    if is_admin(user) and membership(user, position) is None:
+        hidden = hidden.where(sa.false())
     pairs = (
         sa.select(sa.func.count(DuplicatePair.id))
         .where(
@@ -83,23 +89,17 @@ def candidate_page(
                 DuplicatePair.candidate_a_id == Candidate.id,
                 DuplicatePair.candidate_b_id == Candidate.id,
             ),
+            # a pair with a hidden candidate is not counted: it would reveal that candidate
+            DuplicatePair.candidate_a_id.not_in(hidden),
+            DuplicatePair.candidate_b_id.not_in(hidden),
         )
         .scalar_subquery()
     )
     query = sa.select(Candidate, documents, pairs, sa.func.count().over()).where(
-        Candidate.position_id == position.id, Candidate.merged_into_id.is_(None)
+        Candidate.position_id == position.id,
+        Candidate.merged_into_id.is_(None),
+        Candidate.id.not_in(hidden),
     )
-    if not (is_admin(user) and membership(user, position) is None):
-        conflicted = (
-            sa.select(Conflict.id)
-            .where(
-                Conflict.candidate_id == Candidate.id,
-                Conflict.reviewer_id == user.id,
-                Conflict.status != ConflictStatus.DISMISSED,
-            )
-            .exists()
-        )
-        query = query.where(~conflicted)
     if q.strip():
         query = query.where(_search(q))
     if status in STATUSES:

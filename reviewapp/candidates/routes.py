@@ -18,11 +18,13 @@ from reviewapp.candidates import queries
 from reviewapp.candidates.forms import ActionForm, ProfileEditForm
 from reviewapp.candidates.models import Candidate, Document
 from reviewapp.candidates.permissions import can_manage_candidate, can_view_candidate
+from reviewapp.discussion.view import discussion_thread
 from reviewapp.extensions import db
 from reviewapp.importing import merges
 from reviewapp.importing.models import DuplicatePair
 from reviewapp.importing.profiles import effective
 from reviewapp.positions.routes import load_position
+from reviewapp.reviews.queries import declined_assignments
 
 bp = Blueprint("candidates", __name__, url_prefix="/p")
 FILE_CSP = "default-src 'none'; frame-ancestors 'self'"
@@ -108,6 +110,8 @@ def detail(slug: str, candidate_id: int):
         form=form,
         pairs=pairs,
         history=_history(candidate),
+        thread=discussion_thread(candidate),
+        declines=declined_assignments([candidate.id]),
         is_chair=True,
     )
 

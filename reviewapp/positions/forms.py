@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from reviewapp.formfields import BoundedIntegerField
 from reviewapp.positions.models import PositionStatus, Role, Visibility
 
 VISIBILITY_CHOICES = [
@@ -34,10 +35,10 @@ class PositionSettingsForm(FlaskForm):
     status = SelectField(
         "Status", choices=[(s.value, s.value.capitalize()) for s in PositionStatus]
     )
-    reviews_per_candidate = IntegerField(
+    reviews_per_candidate = BoundedIntegerField(
         "Reviews per candidate", validators=[DataRequired(), NumberRange(1, 20)]
     )
-    shortlist_size = IntegerField(
+    shortlist_size = BoundedIntegerField(
         "Shortlist size", validators=[DataRequired(), NumberRange(1, 1000)]
     )
     visibility = SelectField("Reviewers see others' reviews", choices=VISIBILITY_CHOICES)

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reviewapp.db import UTCDateTime, utcnow
@@ -48,6 +48,9 @@ class Position(db.Model):
     shortlist_size: Mapped[int] = mapped_column(default=10)
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.AFTER_OWN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every change that can alter a ranking (reviewapp/ranking/revision.py): the
+    # ranking cache key, read in one indexed lookup instead of aggregates over all scores.
+    data_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="position", cascade="all, delete-orphan"
@@ -105,6 +108,8 @@ class Stage(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     order: Mapped[int] = mapped_column(default=0)
     is_closed: Mapped[bool] = mapped_column(default=False)
+    # The stage reviewers work in now; at most one per position (kept by stages/operations.py).
+    is_current: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     position: Mapped["Position"] = relationship(back_populates="stages")

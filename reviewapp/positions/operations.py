@@ -2,6 +2,8 @@
 
 import re
 
+from sqlalchemy.orm import contains_eager
+
 from reviewapp import audit
 from reviewapp.auth.models import User
 from reviewapp.extensions import db
@@ -138,11 +140,13 @@ def _active_chairs(position_id: int) -> int:
 
 
 def committee(position: Position) -> list[Membership]:
+    """The members with their users, in one query (the committee page shows both)."""
     return list(
         db.session.execute(
             db.select(Membership)
             .filter_by(position_id=position.id)
             .join(Membership.user)
+            .options(contains_eager(Membership.user))
             .order_by(Membership.role, User.display_name)
         ).scalars()
     )

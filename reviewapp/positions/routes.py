@@ -2,7 +2,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from reviewapp.auth import operations as accounts
-from reviewapp.auth.permissions import can_manage_position, can_view_position, require_or_404
+from reviewapp.auth.permissions import (
+    can_manage_position,
+    can_view_position,
+    remember_membership,
+    require_or_404,
+)
 from reviewapp.extensions import db
 from reviewapp.positions import operations
 from reviewapp.positions.forms import AddMemberForm, PositionSettingsForm
@@ -12,10 +17,25 @@ bp = Blueprint("positions", __name__, url_prefix="/p")
 
 
 def load_position(slug: str, *, manage: bool = False) -> Position:
-    """The position, or 404 for anyone who may not see (or, with manage, run) it."""
-    position = operations.get_position(slug)
-    if position is None:
+    """The position, or 404 for anyone who may not see (or, with manage, run) it.
+
+    The user's active membership comes in the same query (every page asks for it next)."""
+    if not current_user.is_authenticated:
         abort(404)
+    row = db.session.execute(
+        db.select(Position, Membership)
+        .outerjoin(
+            Membership,
+            (Membership.position_id == Position.id)
+            & (Membership.user_id == current_user.id)
+            & Membership.is_active.is_(True),
+        )
+        .where(Position.slug == slug)
+    ).first()
+    if row is None:
+        abort(404)
+    position, found = row
+    remember_membership(current_user, position, found)
     check = can_manage_position if manage else can_view_position
     require_or_404(check(current_user, position))
     return position

@@ -1,8 +1,10 @@
 """The scoring form, generated from the rubric: one labelled control per criterion."""
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import Select
 
 from reviewapp.reviews.models import Recommendation, Review
 from reviewapp.reviews.operations import ReviewInput
@@ -24,11 +26,32 @@ def _level_choices(criterion) -> list[tuple[str, str]]:
     return choices
 
 
+class QuickSelect(Select):
+    """WTForms' select with the same markup, each plain option written directly: the scoring
+    page renders about a hundred options, and `html_params` formatting each one through
+    Markup.format was the largest part of the page's rendering time."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        # Every interpolated part is escaped (value, label) or a constant.
+        return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704
+
+
 class _ReviewFormBase(FlaskForm):
     recommendation = SelectField(
-        "Overall recommendation", choices=RECOMMENDATION_CHOICES, validate_choice=False
+        "Overall recommendation",
+        choices=RECOMMENDATION_CHOICES,
+        validate_choice=False,
+        widget=QuickSelect(),
     )
-    confidence = SelectField("Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False)
+    confidence = SelectField(
+        "Confidence", choices=CONFIDENCE_CHOICES, validate_choice=False, widget=QuickSelect()
+    )
     comment = TextAreaField(
         "Comment to the committee", validators=[Length(max=20000)], render_kw={"rows": 4}
     )
@@ -40,12 +63,15 @@ class _ReviewFormBase(FlaskForm):
     submit_review = SubmitField("Submit review")
 
 
-def make_review_form(rubric: Rubric, review: Review | None = None, formdata=None):
+def make_review_form(
+    rubric: Rubric, review: Review | None = None, formdata=None, *, scores: dict | None = None
+):
     """A form class with one select per criterion (label = criterion name; the level descriptors
     are the option texts), then recommendation, confidence, comment and private note.
 
     Values are validated by `validate_review`, not here, so both the browser form and the JSON
-    autosave share one set of rules and messages."""
+    autosave share one set of rules and messages. `scores` (criterion id -> value) replaces the
+    review's own scores, for a review being moved onto another rubric version."""
 
     class ReviewForm(_ReviewFormBase):
         pass
@@ -58,13 +84,16 @@ def make_review_form(rubric: Rubric, review: Review | None = None, formdata=None
                 criterion.name,
                 choices=_level_choices(criterion),
                 validate_choice=False,
-                description=criterion.description,
+                # Escaped here: bootstrap-flask renders field descriptions with |safe.
+                description=escape(criterion.description or ""),
                 render_kw={"aria-describedby": f"levels-{criterion.id}"},
+                widget=QuickSelect(),
             ),
         )
     data = {}
     if review is not None and formdata is None:
-        data = {criterion_field_name(s.criterion_id): str(s.value) for s in review.scores}
+        own = scores if scores is not None else {s.criterion_id: s.value for s in review.scores}
+        data = {criterion_field_name(cid): str(value) for cid, value in own.items()}
         data.update(
             recommendation=review.recommendation or "",
             confidence=str(review.confidence or ""),
@@ -89,12 +118,19 @@ def review_input(rubric: Rubric, values) -> ReviewInput:
     )
 
 
-def expected_version(value) -> int | None:
-    """The version the form was opened on; 0 means "no review yet"."""
+NO_VERSION = -1  # matches no review
+
+
+def expected_version(value) -> int:
+    """The version the form was opened on; 0 means "no review yet".
+
+    A missing or garbled version becomes NO_VERSION, which never matches an existing review:
+    a request that does not say which version it edits is refused as stale, never allowed to
+    skip the compare-and-set (None, "skip the check", is for imports only)."""
     try:
-        return int(str(value))
+        return int(str(value).strip())
     except (TypeError, ValueError):
-        return None
+        return NO_VERSION
 
 
 class DeclineForm(FlaskForm):

@@ -93,6 +93,31 @@ class Score(db.Model):
         return f"<Score review={self.review_id} criterion={self.criterion_id} value={self.value}>"
 
 
+class ReviewUpdateRequest(db.Model):
+    """The chair asked the author of a review made on an old rubric version to move it onto
+    `rubric_id` (the version current at the time of asking). Resolved when the review moves."""
+
+    __tablename__ = "review_update_requests"
+    __table_args__ = (UniqueConstraint("review_id", "rubric_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    review: Mapped["Review"] = relationship()
+    requested_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<ReviewUpdateRequest review={self.review_id} to rubric={self.rubric_id}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
 class ScoreOutOfRange(ValueError):
     pass
 

@@ -10,6 +10,7 @@ from reviewapp import audit
 from reviewapp.assignments.models import Assignment
 from reviewapp.db import utcnow
 from reviewapp.extensions import db
+from reviewapp.reviews import updates
 from reviewapp.reviews.models import Recommendation, Review, ReviewStatus, Score
 from reviewapp.rubrics.models import Rubric
 
@@ -123,7 +124,7 @@ def save_review(
     if review is None:
         review = Review(assignment=assignment, rubric=rubric)
         db.session.add(review)
-        old = None
+        old, moved_from = None, None
     else:
         if expected_version is not None and review.version != expected_version:
             raise StaleReview(
@@ -132,8 +133,10 @@ def save_review(
                 "you need, reload, and save again."
             )
         old = {"status": review.status, "version": review.version}
-        if review.rubric_id != rubric.id:
-            review.rubric = rubric
+        moved_from = review.rubric_id if review.rubric_id != rubric.id else None
+        if moved_from is not None:
+            # The column too, not only the relationship: the score check runs before flush.
+            review.rubric, review.rubric_id = rubric, rubric.id
     try:
         # No autoflush while the review changes: a racing writer must surface here, as
         # StaleReview, not from a lazy load halfway through.
@@ -154,6 +157,10 @@ def save_review(
             if submit:
                 review.status = ReviewStatus.SUBMITTED
                 review.submitted_at = review.submitted_at or utcnow()
+            # Always an UPDATE of the review row, so every save bumps (and checks) `version`:
+            # a save that only changes scores writes no column of the review otherwise, and a
+            # stale tab would then overwrite those scores unchecked.
+            review.updated_at = utcnow()
         db.session.flush()
     except (StaleDataError, IntegrityError) as error:
         raise StaleReview(
@@ -169,4 +176,6 @@ def save_review(
         old=old,
         new={"status": review.status, "scores": {str(k): v for k, v in clean.items()}},
     )
+    if moved_from is not None:
+        updates.resolve_requests(review, old_rubric_id=moved_from, actor=actor)
     return review

@@ -3,7 +3,7 @@
 from reviewapp.assignments.models import Assignment
 from reviewapp.auth.permissions import is_chair, membership
 from reviewapp.candidates.models import Candidate
-from reviewapp.candidates.permissions import can_view_candidate, is_conflicted
+from reviewapp.candidates.permissions import can_view_candidate, is_conflicted, request_fact
 from reviewapp.extensions import db
 from reviewapp.positions.models import Visibility
 from reviewapp.reviews.models import Review, ReviewStatus
@@ -19,6 +19,12 @@ def can_score(user, assignment: Assignment) -> bool:
 
 
 def has_submitted(user, candidate: Candidate) -> bool:
+    """Whether the user submitted a review of the candidate, in any stage (memoised for the
+    request like the facts of candidates.permissions)."""
+    return request_fact("submitted", user, candidate, lambda: _has_submitted(user, candidate))
+
+
+def _has_submitted(user, candidate: Candidate) -> bool:
     return (
         db.session.scalar(
             db.select(Review.id)

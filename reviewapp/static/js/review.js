@@ -63,6 +63,11 @@
       } else if (result.status === 409) {
         stale = true;
         show(result.body.error || "This review changed since you opened it.", true);
+      } else if (result.status >= 500) {
+        // The server or its database is down: the draft stays in localStorage; try again.
+        dirty = true;
+        show(result.body.error || "Not saved — will retry", true);
+        window.setTimeout(schedule, RETRY);
       } else {
         show("Not saved — " + (result.body.error || "the server refused it"), true);
       }
@@ -86,7 +91,8 @@
   function restore() {
     var stored = null;
     try { stored = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { stored = null; }
-    if (!stored || !stored.data || stored.savedAt <= serverSaved) { return; }
+    if (!stored || !stored.data) { return; }
+    if (stored.savedAt <= serverSaved) { dropLocal(); return; }
     var differs = false;
     fields().forEach(function (el) {
       if (Object.prototype.hasOwnProperty.call(stored.data, el.name) && el.value !== stored.data[el.name]) {
@@ -114,7 +120,9 @@
       inflight.then(function () { dirty = false; form.requestSubmit(submitter); });
       return;
     }
-    dropLocal();
+    // The local copy is kept until the server has the save: the next page load drops it
+    // (it is then older than the review), and a failed POST (503) leaves it to be restored.
+    keepLocal();
   });
   window.addEventListener("online", function () { if (dirty) { save(); } });
   restore();

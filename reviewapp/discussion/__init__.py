@@ -1,0 +1,1 @@
+"""Per-candidate discussion thread for the committee."""

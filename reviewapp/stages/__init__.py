@@ -1,0 +1,1 @@
+"""Review rounds (stages) managed by the chair in the browser."""
