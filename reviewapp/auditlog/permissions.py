@@ -9,8 +9,6 @@ An admin who is on no committee has no conflicts and sees everything.
 """
 
 from reviewapp.auth.permissions import can_manage_position, is_admin
-from reviewapp.conflicts.models import Conflict, ConflictStatus
-from reviewapp.extensions import db
 
 
 def can_view_position_log(user, position) -> bool:
@@ -20,14 +18,3 @@ def can_view_position_log(user, position) -> bool:
 
 def can_view_site_log(user) -> bool:
     return is_admin(user)
-
-
-def hidden_candidate_ids(user) -> set[int]:
-    """The candidates whose events this user may not see: their blocking conflicts."""
-    return set(
-        db.session.scalars(
-            db.select(Conflict.candidate_id).where(
-                Conflict.reviewer_id == user.id, Conflict.status != ConflictStatus.DISMISSED
-            )
-        )
-    )

@@ -13,12 +13,9 @@ from flask_login import current_user, login_required
 from reviewapp import audit
 from reviewapp.auditlog import queries
 from reviewapp.auditlog.export import audit_csv
-from reviewapp.auditlog.permissions import (
-    can_view_position_log,
-    can_view_site_log,
-    hidden_candidate_ids,
-)
+from reviewapp.auditlog.permissions import can_view_position_log, can_view_site_log
 from reviewapp.auth.permissions import require_or_404
+from reviewapp.candidates.permissions import hidden_candidate_ids
 from reviewapp.extensions import db
 from reviewapp.positions.routes import load_position
 
@@ -32,12 +29,12 @@ def _page_number() -> int:
 def _position_scope(slug: str) -> queries.Scope:
     position = load_position(slug)
     require_or_404(can_view_position_log(current_user, position))
-    return queries.Scope(position=position, hidden=hidden_candidate_ids(current_user))
+    return queries.Scope(position=position, hidden=hidden_candidate_ids(current_user, None))
 
 
 def _site_scope() -> queries.Scope:
     require_or_404(can_view_site_log(current_user))
-    return queries.Scope(position=None, hidden=hidden_candidate_ids(current_user))
+    return queries.Scope(position=None, hidden=hidden_candidate_ids(current_user, None))
 
 
 def _render(scope: queries.Scope):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reviewapp import audit
+from reviewapp.candidates.permissions import hidden_candidate_ids
 from reviewapp.db import utcnow
 from reviewapp.exports import DecisionPack, build_workbook, ranking_csv
+from reviewapp.exports.models import ExportJob, ExportStatus
 from reviewapp.exports.workbook import pack_criteria_names
 from reviewapp.extensions import db
 from reviewapp.positions.models import Position, Stage
+from reviewapp.positions.operations import committee
 from reviewapp.ranking import (
     METHOD_DESCRIPTIONS,
     METHODS,
@@ -20,6 +24,8 @@ from reviewapp.ranking import (
     reviewer_stats,
 )
 from reviewapp.ranking.frames import candidate_details, load_frames, manifest_columns
+from reviewapp.ranking.page import current_weights
+from reviewapp.ranking.permissions import can_view_ranking
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,6 +56,23 @@ def find_stage(position: Position, name: str | None) -> Stage:
     )
 
 
+def what_if_overrides(
+    saved: Mapping[str, float], weights: Mapping[str, float] | None
+) -> dict[str, float]:
+    """The what-if weights that differ from the saved rubric's (equal ones change nothing).
+
+    A weight must name a criterion of the rubric and be a finite number >= 0."""
+    out = {}
+    for name, value in (weights or {}).items():
+        if name not in saved:
+            raise ExportError(f"No criterion is named {name!r}.")
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+            raise ExportError(f"The weight of {name!r} must be a number >= 0.")
+        if saved[name] != value:
+            out[name] = float(value)
+    return out
+
+
 def build_pack(
     position: Position,
     stage: Stage,
@@ -65,6 +88,8 @@ def build_pack(
     if method not in METHODS:
         raise ExportError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
     frames = load_frames(position, stage, viewer=viewer, with_text=True)
+    saved = current_weights(frames.criteria)
+    weight_overrides = what_if_overrides(saved, weight_overrides)
     ranking = rank_candidates(
         frames.candidates,
         frames.reviews,
@@ -122,7 +147,17 @@ def build_pack(
         include_private_notes=include_private_notes,
         manifest_columns=manifest_columns(details),
         shortlist_size=position.shortlist_size,
+        weights_used={**saved, **weight_overrides},
+        what_if=bool(weight_overrides),
+        committee_identities=_committee_identities(position) if anonymize else (),
     )
+
+
+def _committee_identities(position: Position) -> list[str]:
+    """Names and e-mails of everyone on the committee, for anonymised free text (a comment
+    may name a colleague who has no review in the pack)."""
+    people = [m.user for m in committee(position)]
+    return [text for user in people for text in (user.display_name, user.email)]
 
 
 def export_file(
@@ -135,8 +170,12 @@ def export_file(
     actor=None,
     anonymize: bool = False,
     include_private_notes: bool = False,
+    weight_overrides: Mapping[str, float] | None = None,
 ) -> ExportFile:
-    """The pack as file bytes, with a safe filename; audits the export (who, what, options)."""
+    """The pack as file bytes, with a safe filename; audits the export (who, what, options).
+
+    `weight_overrides` are the ranking page's what-if weights: the file ranks with them and its
+    About sheet lists the weights used; the saved rubric is not touched."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; use xlsx or csv.")
     by = getattr(actor, "display_name", "") or "reviewapp command line"
@@ -148,6 +187,7 @@ def export_file(
         generated_by=by,
         anonymize=anonymize,
         include_private_notes=include_private_notes,
+        weight_overrides=weight_overrides,
     )
     if fmt == "xlsx":
         data = build_workbook(pack)
@@ -167,8 +207,102 @@ def export_file(
             "method": method,
             "anonymize": anonymize,
             "include_private_notes": include_private_notes,
+            "weights": dict(pack.weights_used) if pack.what_if else {},
             "candidates": len(pack.ranking),
         },
     )
     db.session.flush()
     return ExportFile(data, filename, FORMATS[fmt])
+
+
+def request_export(
+    position: Position,
+    stage: Stage,
+    *,
+    actor,
+    fmt: str = "xlsx",
+    method: str = "mean",
+    anonymize: bool = False,
+    include_private_notes: bool = False,
+    weights: Mapping[str, float] | None = None,
+) -> ExportJob:
+    """A queued export job for `actor` (validated now, built by `run_export`); audited."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}; use xlsx or csv.")
+    if method not in METHODS:
+        raise ExportError(f"Unknown method {method!r}; use one of {', '.join(METHODS)}.")
+    options = {
+        "format": fmt,
+        "method": method,
+        "anonymize": bool(anonymize),
+        "include_private_notes": bool(include_private_notes),
+        "weights": {str(k): float(v) for k, v in (weights or {}).items()},
+    }
+    job = ExportJob(
+        position_id=position.id,
+        stage_id=stage.id,
+        requested_by_id=getattr(actor, "id", None),
+        options=options,
+        status=ExportStatus.QUEUED,
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit.record(
+        "export.request",
+        job,
+        actor=actor,
+        position=position,
+        summary=f"{fmt} {stage.name} {method}"[:255],
+        new={"stage": stage.name, **options},
+    )
+    return job
+
+
+def start_export(job: ExportJob) -> None:
+    """Mark the job running (its file is about to be built)."""
+    job.status, job.started_at, job.error = ExportStatus.RUNNING, utcnow(), ""
+    db.session.flush()
+
+
+def run_export(job: ExportJob) -> None:
+    """Build the job's file as its requester may see the data now, and store it on the job.
+
+    Refusals (`ExportError`) mark the job failed with their message; other errors propagate
+    (the job runner rolls back and records the failure). Flushes; the caller commits.
+    """
+    if job.status != ExportStatus.RUNNING:
+        start_export(job)
+    options = job.options or {}
+    viewer = job.requested_by
+    try:
+        if viewer is None or not viewer.is_active:
+            raise ExportError("The person who asked for this export no longer has an account.")
+        if not can_view_ranking(viewer, job.position):
+            raise ExportError("The person who asked for this export may no longer see the ranking.")
+        result = export_file(
+            job.position,
+            job.stage,
+            fmt=options.get("format", "xlsx"),
+            method=options.get("method", "mean"),
+            viewer=viewer,
+            actor=viewer,
+            anonymize=bool(options.get("anonymize")),
+            include_private_notes=bool(options.get("include_private_notes")),
+            weight_overrides=options.get("weights") or None,
+        )
+    except ExportError as error:
+        job.status, job.error, job.finished_at = ExportStatus.FAILED, str(error), utcnow()
+        db.session.flush()
+        return
+    job.result, job.size = result.data, len(result.data)
+    job.filename, job.mimetype = result.filename, result.mimetype
+    job.hidden_candidate_ids = sorted(hidden_candidate_ids(viewer, job.position))
+    job.status, job.finished_at = ExportStatus.DONE, utcnow()
+    db.session.flush()
+
+
+def fail_export(job: ExportJob, message: str) -> None:
+    """Mark a job failed with a message for its requester; nothing of a file is kept."""
+    job.status, job.error, job.finished_at = ExportStatus.FAILED, message, utcnow()
+    job.result, job.size, job.filename = None, 0, ""
+    db.session.flush()

@@ -64,14 +64,19 @@ def parse_weights(args: Mapping[str, str], names: list[str]) -> dict[str, float]
     return out
 
 
-def _bar_classes(lo, hi, ranked: int) -> str:
-    """CSS classes positioning a rank-interval bar in 5 % steps (the CSP forbids style=)."""
+def rank_bar(lo, hi, ranked: int) -> dict | None:
+    """Where the rank interval lo..hi sits on a 0–100 track of `ranked` ranks: x and width in
+    percent (2 decimals), drawn as SVG attributes (the CSP forbids style=, not x/width).
+
+    Rank r covers [100·(r−1)/ranked, 100·r/ranked], so the bar spans the whole interval; it is
+    at least 0.5 wide so a single rank among thousands stays visible.
+    """
     if pd.isna(lo) or pd.isna(hi) or ranked == 0:
-        return ""
-    start = int(5 * math.floor(20 * (int(lo) - 1) / ranked))
-    width = int(5 * math.ceil(20 * (int(hi) - int(lo) + 1) / ranked))
-    width = max(5, min(width, 100 - start))
-    return f"rank-bar-s-{start} rank-bar-w-{width}"
+        return None
+    x = 100 * (int(lo) - 1) / ranked
+    width = max(0.5, 100 * (int(hi) - int(lo) + 1) / ranked)
+    x = min(x, 100 - width)
+    return {"x": round(x, 2), "width": round(width, 2)}
 
 
 def _number(value) -> float | None:
@@ -171,7 +176,7 @@ def paginate(
                 "rank_lo": None if pd.isna(record["rank_lo"]) else int(record["rank_lo"]),
                 "rank_hi": None if pd.isna(record["rank_hi"]) else int(record["rank_hi"]),
                 "p_top_k": _number(record["p_top_k"]),
-                "bar": _bar_classes(record["rank_lo"], record["rank_hi"], n_ranked),
+                "bar": rank_bar(record["rank_lo"], record["rank_hi"], n_ranked),
                 "criteria": [_number(record.get(criterion_column(n))) for n in names],
                 "movement": None if move is None or pd.isna(move) else int(move),
             }
@@ -206,24 +211,42 @@ def build_page(frames: Frames, *, page: int = 1, sort: str = "rank", descending:
 class RankingCache:
     """A small per-process LRU of computed rankings. Keys carry the data version
     (`frames.data_version`), so any new review, score, candidate, conflict or stage change
-    makes a new key and a stale entry is never served; old entries simply age out."""
+    makes a new key and a stale entry is never served; old entries simply age out.
+
+    Single flight: while one thread computes a key, others asking for it wait for that result
+    instead of computing it again (three chairs opening a fresh ranking cost one computation,
+    not three). If the computing thread fails, a waiting one takes over."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._entries: OrderedDict = OrderedDict()
+        self._pending: dict = {}
         self._lock = threading.Lock()
 
     def get_or_compute(self, key, compute_fn):
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = compute_fn()
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]
+                event = self._pending.get(key)
+                owner = event is None
+                if owner:
+                    event = self._pending[key] = threading.Event()
+            if owner:
+                break
+            event.wait()
+        try:
+            value = compute_fn()
+            with self._lock:
+                self._entries[key] = value
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+            event.set()
 
     def clear(self) -> None:
         with self._lock:

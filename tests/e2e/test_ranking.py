@@ -50,3 +50,72 @@ def test_chair_changes_method_and_downloads_workbook(live_app, page, tmp_path):
     ]
     assert round(wb["Ranking"]["C2"].value, 3) == 83.333
     assert wb["About"]["B3"].value == "median"
+
+
+def test_export_job_page_polls_until_the_download_appears(live_app, page, tmp_path):
+    from reviewapp.exports import jobs, operations
+
+    with live_app.app_context():
+        committee = factories.create_ranked_committee()
+        position = committee["position"]
+        job = operations.request_export(
+            position,
+            position.default_stage,
+            actor=committee["chair"],
+            method="mean",
+            weights={"Research": 0.0, "Teaching": 1.0},
+        )
+        db.session.commit()
+        job_id = job.id
+        db.session.remove()
+    page.goto("/login")
+    page.get_by_label("Email").fill("chair@uni.example")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto(f"/p/physics-2027/exports/{job_id}")
+    assert page.locator("#export-status").inner_text() == "queued"
+    assert page.locator("#export-download").is_hidden()
+
+    jobs.run_export_job(live_app, job_id)  # what the worker does
+    link = page.get_by_role("link", name="Download physics-2027-screening-mean.xlsx")
+    link.wait_for(state="visible", timeout=10_000)
+    assert page.locator("#export-status").inner_text() == "done"
+    with page.expect_download() as info:
+        link.click()
+    path = tmp_path / "pack.xlsx"
+    info.value.save_as(path)
+    wb = load_workbook(path)
+    assert [c.value for c in wb["Ranking"]["C"]][1:] == [100.0, 75.0, 50.0, None]
+    about = {row[0].value: row[1].value for row in wb["About"].iter_rows() if row[0].value}
+    assert about["Weights used"] == (
+        "What-if weights, not saved in the rubric: Research: 0; Teaching: 1"
+    )
+
+
+def test_ranking_page_polls_until_the_rank_intervals_are_ready(live_app, page, monkeypatch):
+    from reviewapp.ranking import intervals
+
+    queued: list[int] = []
+    monkeypatch.setitem(live_app.config, "RANKING_INLINE_CANDIDATES", 0)  # the job path
+    monkeypatch.setattr(intervals, "enqueue", lambda app, interval_id: queued.append(interval_id))
+    with live_app.app_context():
+        factories.create_ranked_committee()
+        db.session.remove()
+    page.goto("/login")
+    page.get_by_label("Email").fill("chair@uni.example")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto("/p/physics-2027/ranking")
+    progress = page.locator("#interval-progress")
+    assert "Computing intervals…" in progress.inner_text()
+    first_row = page.locator("#ranking-table tbody tr").first
+    assert first_row.locator("td").nth(1).inner_text() == "Ann Ito"
+    assert first_row.locator("td").nth(10).inner_text().split() == ["…", "computing"]
+
+    intervals.run_interval_job(live_app, queued[0])  # what the worker does
+    progress.wait_for(state="detached", timeout=15_000)  # the page reloaded itself
+    assert first_row.locator("td").nth(10).inner_text().strip() == "1–2"
+    assert first_row.locator("td").nth(11).inner_text() == "100%"
+    assert len(queued) == 1

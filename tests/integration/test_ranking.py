@@ -219,3 +219,21 @@ def test_cached_ranking_refreshes_after_a_new_review(committee, client, auth):
     text = _text(client.get("/p/physics-2027/ranking"))
     assert "4 candidate(s), 4 ranked." in text
     assert " 1 Dee Dunn 100.0 " in text
+
+
+def test_ranking_page_draws_rank_intervals_as_exact_svg_bars(committee, client, auth):
+    auth.login("chair@uni.example")
+    page = client.get("/p/physics-2027/ranking?method=mean").get_data(as_text=True)
+    cells = re.findall(
+        r'<span class="small">(\d+)(?:–(\d+))?</span>\s*<svg class="rank-track"[^>]*>'
+        r'<rect class="rank-track-bg" x="0" y="0" width="100" height="8" rx="2"/>'
+        r'<rect class="rank-bar" x="([\d.]+)" y="0" width="([\d.]+)" height="8" rx="2"/></svg>',
+        page,
+    )
+    assert len(cells) == 3  # the three ranked candidates; Dee has no interval
+    for lo, hi, x, width in cells:
+        lo, hi = int(lo), int(hi or lo)
+        assert float(x) == round(100 * (lo - 1) / 3, 2)
+        assert float(width) == round(100 * (hi - lo + 1) / 3, 2)
+    assert "rank-bar-s-" not in page
+    assert "style=" not in page

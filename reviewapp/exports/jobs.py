@@ -1,0 +1,86 @@
+"""Export jobs on the app's huey queue (`importing.jobs.get_huey`; inline when JOBS_IMMEDIATE).
+
+A 20,000-candidate workbook takes ~17 s to build, too long for a request: the ranking page
+queues a job and shows its state, and the requester downloads the file when it is done. Small
+exports (at most EXPORT_INLINE_CANDIDATES candidates, default 2,000) take the same path but run
+inside the request, which then answers with the file itself.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from reviewapp.exports import operations
+from reviewapp.exports.models import ExportJob, ExportStatus
+from reviewapp.extensions import db
+
+log = logging.getLogger(__name__)
+_KEY = "reviewapp.export_task"
+DEFAULT_INLINE_CANDIDATES = 2000
+
+
+def register_export_task(huey, app: Flask) -> None:
+    """Register the export task on the app's huey (called where the huey is made, so the worker
+    process knows the task too)."""
+
+    @huey.task(name="export_job")
+    def export_job(job_id: int) -> None:
+        run_export_job(app, job_id)
+
+    app.extensions[_KEY] = export_job
+
+
+def enqueue_export(app: Flask, job_id: int) -> None:
+    """Queue a committed job for the worker (or run it now when JOBS_IMMEDIATE)."""
+    from reviewapp.importing.jobs import get_huey
+
+    get_huey(app)
+    app.extensions[_KEY](job_id)
+
+
+def run_export_job(app: Flask, job_id: int) -> None:
+    """Build the job's file in a fresh app context and commit the outcome; an unexpected error
+    rolls back whatever the build wrote and marks the job failed with a message."""
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        if job is None or job.is_finished:
+            db.session.remove()
+            return
+        operations.start_export(job)
+        db.session.commit()  # the status page shows "running" while the file is built
+        try:
+            operations.run_export(job)
+        except Exception as error:
+            log.exception("export job %s failed", job_id)
+            db.session.rollback()
+            job = db.session.get(ExportJob, job_id)
+            operations.fail_export(
+                job,
+                f"The export stopped on an internal error ({type(error).__name__}); "
+                "no file was made. Try again, or ask an administrator to check the logs.",
+            )
+        db.session.commit()
+        db.session.remove()
+
+
+def inline_limit(app: Flask) -> int:
+    """Exports of at most this many candidates run inside the request (EXPORT_INLINE_CANDIDATES)."""
+    return int(app.config.get("EXPORT_INLINE_CANDIDATES", DEFAULT_INLINE_CANDIDATES))
+
+
+def resume_unfinished_exports(app: Flask) -> int:
+    """Re-queue export jobs a stopped worker left queued or running (it flushes its queue)."""
+    with app.app_context():
+        ids = list(
+            db.session.scalars(
+                db.select(ExportJob.id).where(
+                    ExportJob.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING])
+                )
+            )
+        )
+        db.session.remove()
+    for job_id in ids:
+        enqueue_export(app, job_id)
+    return len(ids)
