@@ -35,6 +35,9 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from reviewapp.inputguard import refuse_nul_characters
+
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:

@@ -7,17 +7,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from reviewapp.formfields import BoundedIntegerField, FiniteFloatField
 
 _LEVEL_RE = re.compile(r"^\s*(-?\d+)\s*(?:[:=—–]|-(?!\d))\s*(.+?)\s*$")
 
@@ -26,9 +26,9 @@ class CriterionRow(Form):
     id = HiddenField()
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     description = TextAreaField("Description", validators=[Length(max=5000)], render_kw={"rows": 2})
-    weight = FloatField("Weight", default=1.0, validators=[Optional(), NumberRange(min=0.01)])
-    min = IntegerField("Min", default=1, validators=[Optional()])
-    max = IntegerField("Max", default=5, validators=[Optional()])
+    weight = FiniteFloatField("Weight", default=1.0, validators=[Optional(), NumberRange(min=0.01)])
+    min = BoundedIntegerField("Min", default=1, validators=[Optional()])
+    max = BoundedIntegerField("Max", default=5, validators=[Optional()])
     levels = TextAreaField(
         "Level descriptors",
         render_kw={"rows": 3},
