@@ -34,7 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _finish_config(app)
 
-    from reviewapp import extensions
+    from reviewapp import extensions, reqlog
+
+    reqlog.init_app(app)  # first, so its timer and request id wrap every other hook
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=resource_dir("migrations"))
@@ -47,21 +49,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     from reviewapp import auth, errors, security
     from reviewapp.admin.routes import bp as admin_bp
     from reviewapp.assignments.routes import bp as assignments_bp
+    from reviewapp.auditlog.routes import bp as auditlog_bp
     from reviewapp.auth.routes import bp as auth_bp
     from reviewapp.candidates.routes import bp as candidates_bp
     from reviewapp.conflicts.routes import bp as conflicts_bp
+    from reviewapp.discussion.routes import bp as discussion_bp
     from reviewapp.exports.routes import bp as exports_bp
+    from reviewapp.health import bp as health_bp
     from reviewapp.importing.routes import bp as importing_bp
     from reviewapp.main.routes import bp as main_bp
     from reviewapp.positions.routes import bp as positions_bp
     from reviewapp.ranking.routes import bp as ranking_bp
     from reviewapp.reviews.routes import bp as reviews_bp
     from reviewapp.rubrics.routes import bp as rubrics_bp
+    from reviewapp.stages.routes import bp as stages_bp
 
     auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     for blueprint in (
+        health_bp,
         auth_bp,
         main_bp,
         admin_bp,
@@ -74,8 +81,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         exports_bp,
         importing_bp,
         candidates_bp,
+        auditlog_bp,
+        discussion_bp,
+        stages_bp,
     ):
         app.register_blueprint(blueprint)
+    if app.config.get("BENCH_HELLO"):
+        # The load benchmark's in-run baseline (benchmarks/load_bench.py); off unless asked for.
+        app.add_url_rule("/bench/hello", "bench_hello", lambda: "hello")
     return app
 
 

@@ -190,3 +190,8 @@ from reviewapp.rubrics.cli import rubrics_group  # noqa: E402
 main.add_command(assignments_group)
 main.add_command(rubrics_group)
 main.add_command(scores_group)
+
+from reviewapp.backup_cli import backup_command, restore_command  # noqa: E402
+
+main.add_command(backup_command)
+main.add_command(restore_command)

@@ -22,6 +22,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import inspect
 
 REQUEST_LOGGER = "reviewapp.request"
 FORMATS = ("json", "logfmt")
@@ -147,10 +148,10 @@ def _request_id() -> str:
 
 def _user_id() -> int | None:
     """The logged-in user's id, if this request loaded one (never loads it just to log)."""
-    user = g.get("_login_user")
-    if user is not None and getattr(user, "is_authenticated", False):
-        return user.id
-    return None
+    # The identity key, not `user.id`: after the request's commit the user is expired, and
+    # reading an attribute would cost a query just to write the log line.
+    state = inspect(g.get("_login_user"), raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else None
 
 
 def _start() -> None:
