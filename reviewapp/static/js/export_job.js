@@ -11,26 +11,21 @@
     var wait = document.getElementById("export-wait");
     var download = document.getElementById("export-download");
     var link = document.getElementById("export-download-link");
-    function tick() {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data) { window.setTimeout(tick, 3000); return; }
-          status.textContent = data.status;
-          if (!data.finished) { window.setTimeout(tick, 1500); return; }
-          box.dataset.finished = "true";
-          if (wait) wait.hidden = true;
-          if (data.error) { error.textContent = data.error; error.hidden = false; }
-          if (data.download_url) {
-            link.href = data.download_url;
-            link.textContent = "Download " + data.filename;
-            download.hidden = false;
-            link.focus();
-          }
-        })
-        .catch(function () { window.setTimeout(tick, 3000); });
-    }
-    tick();
+    window.reviewappPoll(url, function (data) {
+      if (!data) return 3000;
+      status.textContent = data.status;
+      if (!data.finished) return 1500;
+      box.dataset.finished = "true";
+      if (wait) wait.hidden = true;
+      if (data.error) { error.textContent = data.error; error.hidden = false; }
+      if (data.download_url) {
+        link.href = data.download_url;
+        link.textContent = "Download " + data.filename;
+        download.hidden = false;
+        link.focus();
+      }
+      return null;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", poll);

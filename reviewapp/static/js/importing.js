@@ -33,22 +33,17 @@
     var count = document.getElementById("batch-count");
     var status = document.getElementById("batch-status");
     var totals = document.getElementById("batch-totals");
-    function tick() {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) {
-          if (!data) { window.setTimeout(tick, 3000); return; }
-          status.textContent = data.status;
-          if (bar) { bar.max = Math.max(1, data.total); bar.value = data.processed; }
-          if (count) count.textContent = data.processed + " of " + data.total;
-          var t = data.totals;
-          totals.textContent = "New: " + t.new + " · Attached: " + t.attached +
-            " · Unchanged: " + t.unchanged + " · Failed: " + t.failed;
-          if (data.finished) { window.location.reload(); } else { window.setTimeout(tick, 1000); }
-        })
-        .catch(function () { window.setTimeout(tick, 3000); });
-    }
-    tick();
+    window.reviewappPoll(url, function (data) {
+      if (!data) return 3000;
+      status.textContent = data.status;
+      if (bar) { bar.max = Math.max(1, data.total); bar.value = data.processed; }
+      if (count) count.textContent = data.processed + " of " + data.total;
+      var t = data.totals;
+      totals.textContent = "New: " + t.new + " · Attached: " + t.attached +
+        " · Unchanged: " + t.unchanged + " · Failed: " + t.failed;
+      if (data.finished) { window.location.reload(); return null; }
+      return 1000;
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -43,26 +43,17 @@
   if (!box || !["queued", "running"].includes(box.dataset.status)) return;
   const url = box.dataset.statusUrl;
   let delay = 1000;
-  function tick() {
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => {
-        // 404: the job's row was replaced (the data changed); the page will start a new one.
-        if (response.status === 404) { window.location.reload(); return "gone"; }
-        return response.ok ? response.json() : null;
-      })
-      .then((data) => {
-        if (data === "gone") return;
-        if (data && data.ready) { window.location.reload(); return; }
-        if (data && data.finished) {
-          box.textContent = data.status === "stale"
-            ? "The reviews changed while the rank intervals were computed. Reload the page for the current ones."
-            : "Rank intervals could not be computed. Reload the page to try again.";
-          return;
-        }
-        delay = Math.min(delay * 1.5, 10000);
-        window.setTimeout(tick, delay);
-      })
-      .catch(() => window.setTimeout(tick, 5000));
-  }
-  window.setTimeout(tick, delay);
+  window.reviewappPoll(url, (data, response) => {
+    // 404: the job's row was replaced (the data changed); the page will start a new one.
+    if (response.status === 404 || (data && data.ready)) { window.location.reload(); return null; }
+    if (!data) return 5000;
+    if (data.finished) {
+      box.textContent = data.status === "stale"
+        ? "The reviews changed while the rank intervals were computed. Reload the page for the current ones."
+        : "Rank intervals could not be computed. Reload the page to try again.";
+      return null;
+    }
+    delay = Math.min(delay * 1.5, 10000);
+    return delay;
+  }, delay);
 })();
