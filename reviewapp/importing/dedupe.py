@@ -155,13 +155,26 @@ class MatchIndex:
             old = self.facts[candidate_id]
             if is_same_name(facts.name, old.name):
                 evidence = evidence_between(facts, old)
-                if evidence:
+                if _strong_enough(facts, old, evidence):
                     return Match(candidate_id, _describe(old.name, evidence))
-                possible.append((candidate_id, 0.8, {"same_name": [facts.name, old.name]}))
+                possible.append(
+                    (candidate_id, 0.8, {"same_name": [facts.name, old.name], **evidence})
+                )
             elif is_possible_same_name(facts.name, old.name):
                 evidence = {"similar_name": [facts.name, old.name], **evidence_between(facts, old)}
                 possible.append((candidate_id, 0.6, evidence))
         return Match(None, possible=tuple(possible))
+
+
+def _strong_enough(new: Facts, old: Facts, evidence: dict) -> bool:
+    """Whether a same-name match may attach without asking the chair. Shared publications
+    always may. A shared institution alone may only when the two documents do not each give
+    e-mail addresses that differ: two people of one name at one large university are common,
+    and different addresses are evidence against."""
+    if evidence.get("shared_publications"):
+        return True
+    conflicting_emails = new.emails and old.emails and not (new.emails & old.emails)
+    return bool(evidence.get("shared_institutions")) and not conflicting_emails
 
 
 def _describe(name: str, evidence: dict) -> str:
