@@ -33,8 +33,12 @@ def icc1(values: np.ndarray, groups: np.ndarray) -> float:
     MSB = Σ nᵢ(ȳᵢ − ȳ)² / (k − 1), MSW = ΣΣ (y − ȳᵢ)² / (N − k) and, for unequal group sizes,
     n0 = (N − Σ nᵢ² / N) / (k − 1). NaN when fewer than two groups qualify or nothing varies.
     """
-    values = np.asarray(values, dtype=float)
     codes, _ = pd.factorize(np.asarray(groups))
+    return _icc1_codes(np.asarray(values, dtype=float), codes)
+
+
+def _icc1_codes(values: np.ndarray, codes: np.ndarray) -> float:
+    """`icc1` with the groups already coded 0..n-1."""
     counts = np.bincount(codes) if codes.size else np.zeros(0, dtype=np.int64)
     keep = counts[codes] >= 2
     renumber = np.cumsum(counts >= 2) - 1  # group code → code among the groups kept
@@ -67,16 +71,23 @@ def criterion_agreement(
     criteria = ensure_columns(criteria, CRITERION_COLUMNS, "criteria")
     names = criterion_names(criteria)
     scored = score_reviews(submitted(reviews), scores, criteria)
-    candidate, _ = pd.factorize(scored.reviews["candidate_id"].to_numpy()[scored.score_review])
+    if scored.matrix is not None:  # every review scores every criterion: one coding serves all
+        candidate, _ = pd.factorize(scored.reviews["candidate_id"].to_numpy())
+    else:
+        candidate, _ = pd.factorize(scored.reviews["candidate_id"].to_numpy()[scored.score_review])
     n_candidates = int(candidate.max()) + 1 if candidate.size else 0
     newest = criteria.sort_values(
         ["rubric_id", "position"], ascending=[False, True], kind="stable"
     ).drop_duplicates("name")
     newest = newest.assign(name=newest["name"].astype(str)).set_index("name")
     rows = []
+    dense = scored.matrix is not None  # codes in order of first appearance, as `icc1` makes
     for j, name in enumerate(names):
-        mask = scored.score_name == j
-        groups = candidate[mask]
+        if dense:
+            groups, values = candidate, scored.norm_column(j)
+        else:
+            mask = scored.score_name == j
+            groups, values = candidate[mask], scored.score_norm[mask]
         per_candidate = np.bincount(groups, minlength=n_candidates)
         setting = newest.loc[name]
         description = setting["description"] if "description" in newest.columns else ""
@@ -89,7 +100,7 @@ def criterion_agreement(
                 "description": "" if pd.isna(description) else str(description),
                 "n_candidates": int((per_candidate >= 2).sum()),
                 "n_scores": int(per_candidate[per_candidate >= 2].sum()),
-                "icc": icc1(scored.score_norm[mask], groups),
+                "icc": _icc1_codes(values, groups) if dense else icc1(values, groups),
             }
         )
     frame = pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))

@@ -13,17 +13,17 @@ import pandas as pd
 
 from reviewapp.ranking.calibration import (
     DEFAULT_RIDGE,
+    Groups,
     adjusted_values,
-    group_mean,
-    group_median,
-    group_std,
     zscore_values,
 )
 from reviewapp.ranking.totals import (
     CANDIDATE_COLUMNS,
     RECOMMENDATIONS,
+    ScoredReviews,
     criterion_column,
     ensure_columns,
+    positions,
     score_reviews,
     submitted,
 )
@@ -60,6 +60,25 @@ _FLAG_SETS = (
 )
 
 
+def _flag_lists(flag_code: np.ndarray) -> np.ndarray:
+    """Object array of flag lists; rows with the same flags share one list (treat as read-only),
+    which is 20× faster than a list per row on 20,000 candidates."""
+    shared = np.empty(len(_FLAG_SETS), dtype=object)
+    shared[:] = [list(flags) for flags in _FLAG_SETS]
+    return shared[flag_code]
+
+
+def _name_keys(names: list) -> list[str]:
+    """Casefolded names (diacritics folded too when not ASCII); "" for a missing name."""
+    try:
+        plain = "".join(names).isascii()
+    except TypeError:  # a missing name (None / NaN) among them
+        plain = False
+    if plain:
+        return list(map(str.casefold, names))
+    return [(n.casefold() if n.isascii() else fold(n)) if isinstance(n, str) else "" for n in names]
+
+
 def display_order(
     rank: np.ndarray, n_reviews: np.ndarray, names: np.ndarray, ids: np.ndarray
 ) -> np.ndarray:
@@ -68,44 +87,84 @@ def display_order(
     Names are casefolded, and non-ASCII ones also stripped of diacritics (`textutil.fold`).
     """
     size = len(rank)
-    position = np.where(np.isnan(rank), size + 1, rank)
-    order = np.lexsort((-n_reviews, position))
     if size < 2:
-        return order
-    key_rank, key_n = position[order], n_reviews[order]
-    boundary = np.flatnonzero((key_rank[1:] != key_rank[:-1]) | (key_n[1:] != key_n[:-1])) + 1
-    run = np.zeros(size, dtype=np.int64)
-    run[boundary] = 1
-    run = np.cumsum(run)
-    tied = np.bincount(run)[run] > 1
-    if tied.any():
-        # Runs are contiguous and already in order, so one sort by (run, name, id) settles them
-        # all; numpy sorts fixed-width strings in C, far faster than sorting Python tuples.
-        slots = np.flatnonzero(tied)
-        members = order[slots]
-        keys = [
-            (n.casefold() if n.isascii() else fold(n)) if isinstance(n, str) else ""
-            for n in names[members].tolist()
-        ]
-        keys = np.array(keys or [""], dtype=str)
-        id_rank = pd.factorize(pd.Series(ids[members]), sort=True)[0]
-        within = np.lexsort((id_rank, keys[: members.size], run[slots]))
-        order[slots] = members[within]
-    return order
+        return np.arange(size)
+    position = np.where(np.isnan(rank), size + 1, rank).astype(np.int64)
+    most = int(n_reviews.max()) + 1
+    # (name, id) order as one integer: a stable sort by name of the rows taken in id order.
+    if ids.dtype.kind in "iu":
+        by_id = None if bool((ids[1:] >= ids[:-1]).all()) else np.argsort(ids, kind="stable")
+    else:
+        by_id = np.argsort(pd.factorize(pd.Series(ids), sort=True)[0], kind="stable")
+    in_id_order = names if by_id is None else names[by_id]
+    keys = _name_keys(in_id_order.tolist())
+    by_name = np.fromiter(sorted(range(size), key=keys.__getitem__), dtype=np.int64, count=size)
+    if by_id is not None:
+        by_name = by_id[by_name]
+    name_rank = np.empty(size, dtype=np.int64)
+    name_rank[by_name] = np.arange(size)
+    # One unique integer key (rank, more reviews first, then name/id): sorting the keys themselves
+    # (SIMD) and reading the row back from the name/id part beats argsort and lexsort.
+    key = position * most + (most - 1 - n_reviews)
+    key *= size
+    key += name_rank
+    key.sort()
+    key %= size
+    return by_name[key]
+
+
+def _dense_codes(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes 0..n-1 of the distinct ids (in id order for small integer ids, a table lookup
+    faster than hashing; else in order of appearance), and n."""
+    if ids.dtype.kind in "iu" and ids.size:
+        low, high = int(ids.min()), int(ids.max())
+        if low >= 0 and high - low <= 4 * ids.size + 1024:
+            present = np.zeros(high - low + 1, dtype=bool)
+            present[ids - low] = True
+            code_of = np.cumsum(present) - 1
+            return code_of[ids - low], int(code_of[-1]) + 1
+    codes, uniques = pd.factorize(ids)
+    return codes, len(uniques)
 
 
 def _recommendation_counts(recommendation: pd.Series, codes: np.ndarray, n: int) -> np.ndarray:
     """Candidate × (strong_no, no, yes, strong_yes) counts of submitted recommendations."""
-    kind = pd.Index(RECOMMENDATIONS, dtype=object).get_indexer(recommendation.astype(object))
-    known = kind >= 0
-    flat = np.bincount(codes[known] * 4 + kind[known], minlength=n * 4)
-    return flat.reshape(n, 4).astype(np.int64)
+    values = np.asarray(recommendation.array)
+    # An object Index built without a copy or type inference: hashing the labels is then the cost.
+    labels = pd.Index(values, dtype=object, copy=False)
+    kind = pd.Index(RECOMMENDATIONS, dtype=object).get_indexer(labels)
+    key = codes * 4
+    key += kind
+    if kind.size and int(kind.min()) < 0:  # missing or unknown recommendations count nowhere
+        key = key[kind >= 0]
+    flat = np.bincount(key, minlength=n * 4)
+    return flat.reshape(n, 4).astype(np.int64, copy=False)
 
 
 def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
     """Float array with NaN for missing → pandas Int64 with <NA>."""
     missing = np.isnan(values)
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def _criterion_means(
+    scored: ScoredReviews, codes: np.ndarray, size: int, groups: Groups | None = None
+) -> np.ndarray:
+    """Candidate × criterion-name mean raw score over all counted reviews; NaN where unscored.
+
+    `groups`, when given, groups exactly `codes`.
+    """
+    n_names = len(scored.names)
+    if scored.matrix is not None:  # every review scores every criterion once: row sums
+        return (groups or Groups(codes, size)).mean(scored.matrix)
+    key = codes[scored.score_review]  # per score: candidate, then (candidate, name), in place
+    key *= n_names
+    key += scored.score_name
+    sums = np.bincount(key, weights=scored.score_value, minlength=size * n_names)
+    counts = np.bincount(key, minlength=size * n_names)
+    criterion_means = np.full(size * n_names, np.nan)
+    np.divide(sums, counts, out=criterion_means, where=counts > 0)
+    return criterion_means.reshape(size, n_names)
 
 
 def rank_candidates(
@@ -143,23 +202,26 @@ def rank_candidates(
     size = len(ids)
 
     counted = submitted(reviews)
-    codes = pd.Index(ids).get_indexer(counted["candidate_id"])
-    counted, codes = counted[codes >= 0], codes[codes >= 0]
+    codes = positions(candidates["candidate_id"], counted["candidate_id"])
+    if (codes < 0).any():  # reviews of candidates outside `candidates`
+        counted, codes = counted[codes >= 0], codes[codes >= 0]
     scored = score_reviews(counted, scores, criteria, weight_overrides)
     recommendations = _recommendation_counts(scored.reviews["recommendation"], codes, size)
 
     valid = np.isfinite(scored.total)
-    total, candidate = scored.total[valid], codes[valid]
-    reviewer, _ = pd.factorize(scored.reviews["reviewer_id"].to_numpy()[valid])
-    n_reviewers = int(reviewer.max()) + 1 if reviewer.size else 0
-    n_reviews = np.bincount(candidate, minlength=size).astype(np.int64)
+    everyone = bool(valid.all())
+    total, candidate = (scored.total, codes) if everyone else (scored.total[valid], codes[valid])
+    reviewer_ids = scored.reviews["reviewer_id"].to_numpy()
+    reviewer, n_reviewers = _dense_codes(reviewer_ids if everyone else reviewer_ids[valid])
+    groups = Groups(candidate, size)
+    n_reviews = groups.counts.astype(np.int64)
     z_values = zscore_values(total, reviewer, n_reviewers)
     adjusted, _ = adjusted_values(total, candidate, size, reviewer, n_reviewers, ridge)
     columns = {
-        "mean": group_mean(total, candidate, size),
-        "median": group_median(total, candidate, size),
-        "zscore": group_mean(z_values, candidate, size),
-        "adjusted": group_mean(adjusted, candidate, size),
+        "mean": groups.mean(total),
+        "median": groups.median(total),
+        "zscore": groups.mean(z_values),
+        "adjusted": groups.mean(adjusted),
     }
     score = columns[method]
     ranked = n_reviews > 0
@@ -185,40 +247,36 @@ def rank_candidates(
         interval.p_top_k,
     )
 
-    std = group_std(total, candidate, size)
-    both_sides = (recommendations[:, :2].sum(axis=1) > 0) & (recommendations[:, 2:].sum(axis=1) > 0)
+    std = groups.std(total)
+    no_side = recommendations[:, 0] + recommendations[:, 1]
+    yes_side = recommendations[:, 2] + recommendations[:, 3]
+    both_sides = (no_side > 0) & (yes_side > 0)
     disagreement = (np.nan_to_num(std, nan=0.0) >= DISAGREEMENT_STD) | both_sides
     insufficient = n_reviews < reviews_per_candidate
     flag_code = disagreement.astype(int) + 2 * insufficient.astype(int)
 
-    n_names = len(scored.names)
-    score_candidate = codes[scored.score_review]
-    key = score_candidate * n_names + scored.score_name
-    sums = np.bincount(key, weights=scored.score_value, minlength=size * n_names)
-    counts = np.bincount(key, minlength=size * n_names)
-    criterion_means = np.full(size * n_names, np.nan)
-    np.divide(sums, counts, out=criterion_means, where=counts > 0)
-    criterion_means = criterion_means.reshape(size, n_names)
+    criterion_means = _criterion_means(scored, codes, size, groups if everyone else None)
 
     order = display_order(rank, n_reviews, names, ids)
     out = {
         "candidate_id": ids[order],
-        "name": candidates["name"].to_numpy()[order],
+        "name": candidates["name"].array.take(order),
         "rank": _nullable_int(rank[order]),
         "score": score[order],
         **{name: values[order] for name, values in columns.items()},
         "n_reviews": n_reviews[order],
         "std": std[order],
-        "flags": [list(_FLAG_SETS[c]) for c in flag_code[order].tolist()],
+        "flags": _flag_lists(flag_code[order]),
         "rank_lo": _nullable_int(rank_lo[order]),
         "rank_hi": _nullable_int(rank_hi[order]),
         "p_top_k": p_top_k[order],
     }
+    criterion_means = criterion_means[order]
     for j, name in enumerate(scored.names):
-        out[criterion_column(name)] = criterion_means[order, j]
+        out[criterion_column(name)] = criterion_means[:, j]
     for j, name in enumerate(RECOMMENDATIONS):
         out[name] = recommendations[order, j]
-    return pd.DataFrame(out, index=pd.RangeIndex(size))
+    return pd.DataFrame(out, index=pd.RangeIndex(size), copy=False)
 
 
 def compare_rankings(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

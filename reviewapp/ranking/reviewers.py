@@ -16,20 +16,33 @@ def leniency(totals: pd.DataFrame) -> pd.Series:
     """Per reviewer: mean over shared candidates of (their T − the other reviewers' mean T).
 
     Paired per candidate, so a reviewer of strong candidates is not called lenient; a reviewer's
-    several reviews of one candidate are averaged first. Reviewers sharing no candidate get NaN.
+    several reviews of one candidate are averaged first. Reviewers sharing no candidate get NaN
+    (they are left out of the result, which is indexed by reviewer_id in id order).
     """
-    pair = totals.groupby(["reviewer_id", "candidate_id"])["total"].agg(["sum", "count"])
-    per_candidate = totals.groupby("candidate_id")["total"].agg(["sum", "count"])
-    joined = pair.reset_index().merge(
-        per_candidate.reset_index(), on="candidate_id", suffixes=("", "_all")
-    )
-    joined = joined.set_index("reviewer_id")
-    others = joined["count_all"] - joined["count"]
-    shared = others.to_numpy() > 0
-    own_mean = joined["sum"] / joined["count"]
-    others_mean = (joined["sum_all"] - joined["sum"]) / others.where(others > 0)
-    difference = (own_mean - others_mean)[shared]
-    return difference.groupby(level="reviewer_id").mean()
+    reviewer, reviewer_ids = pd.factorize(totals["reviewer_id"].to_numpy(), sort=True)
+    candidate, candidate_ids = pd.factorize(totals["candidate_id"].to_numpy())
+    total = totals["total"].to_numpy(dtype=float)
+    known = (reviewer >= 0) & (candidate >= 0)  # a missing id groups nowhere
+    if not known.all():
+        reviewer, candidate, total = reviewer[known], candidate[known], total[known]
+    n_candidates = len(candidate_ids)
+    # (reviewer, candidate) pairs as one integer, coded 0..n_pairs-1 by hashing (no sort).
+    pair, pair_keys = pd.factorize(reviewer.astype(np.int64) * n_candidates + candidate)
+    pair_sum = np.bincount(pair, weights=total, minlength=len(pair_keys))
+    pair_count = np.bincount(pair, minlength=len(pair_keys))
+    candidate_sum = np.bincount(candidate, weights=total, minlength=n_candidates)
+    candidate_count = np.bincount(candidate, minlength=n_candidates)
+    pair_candidate, pair_reviewer = pair_keys % n_candidates, pair_keys // n_candidates
+    others = candidate_count[pair_candidate] - pair_count
+    shared = others > 0
+    own_mean = pair_sum[shared] / pair_count[shared]
+    others_mean = (candidate_sum[pair_candidate][shared] - pair_sum[shared]) / others[shared]
+    by = pair_reviewer[shared]
+    sums = np.bincount(by, weights=own_mean - others_mean, minlength=len(reviewer_ids))
+    counts = np.bincount(by, minlength=len(reviewer_ids))
+    has = counts > 0
+    index = pd.Index(np.asarray(reviewer_ids)[has], name="reviewer_id")
+    return pd.Series(sums[has] / counts[has], index=index, dtype=float)
 
 
 def reviewer_stats(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -71,10 +72,16 @@ def criterion_names(criteria: pd.DataFrame) -> list[str]:
     criteria = ensure_columns(criteria, CRITERION_COLUMNS, "criteria")
     if criteria.empty:
         return []
-    ordered = criteria.sort_values(
-        ["rubric_id", "position", "criterion_id"], ascending=[False, True, True], kind="stable"
-    )
-    return list(dict.fromkeys(str(n) for n in ordered["name"]))
+    rubric = pd.factorize(criteria["rubric_id"].to_numpy(), sort=True)[0]
+    order = np.lexsort(
+        (
+            pd.factorize(criteria["criterion_id"].to_numpy(), sort=True)[0],
+            pd.factorize(criteria["position"].to_numpy(), sort=True)[0],
+            -rubric,
+        )
+    )  # newest rubric first, then position, then id (a stable sort of a small frame)
+    names = criteria["name"].to_numpy(dtype=object)[order]
+    return list(dict.fromkeys(str(n) for n in names))
 
 
 def effective_weights(
@@ -110,21 +117,134 @@ def positions(index: pd.Series, keys: pd.Series) -> np.ndarray:
             table = np.full(high + 2, -1, dtype=np.int64)
             table[ids] = np.arange(ids.size)
             if np.count_nonzero(table >= 0) == ids.size:  # else ids repeat: let pandas say so
+                if int(wanted.min()) >= 0 and int(wanted.max()) <= high + 1:
+                    return table[wanted]  # every key inside the table: no clipping pass
                 return table[np.clip(wanted, -1, high + 1)]
     return pd.Index(ids).get_indexer(wanted)
 
 
 @dataclass(frozen=True)
 class ScoredReviews:
-    """Reviews with their totals, and their scores as aligned arrays (positions into `reviews`)."""
+    """Reviews with their totals, and their scores as aligned arrays (positions into `reviews`).
+
+    Built from either per-score arrays (`_arrays`) or, for the common dense layout, a reviews ×
+    names `matrix` of raw values; the per-score arrays are then derived only when asked for.
+    """
 
     reviews: pd.DataFrame  # the given reviews, index reset
     total: np.ndarray  # one per review; NaN when no criterion of its rubric was scored
     names: list[str]  # criterion names, display order
-    score_review: np.ndarray  # per score: row of `reviews`
-    score_name: np.ndarray  # per score: position in `names`
-    score_value: np.ndarray  # raw value (float)
-    score_norm: np.ndarray  # (value - min) / (max - min), in 0..1
+    # Raw values (integers) as a reviews × names matrix when every review scores every criterion
+    # exactly once, in order; lets callers aggregate without a pass per score.
+    matrix: np.ndarray | None = None
+    _scale: tuple[np.ndarray, np.ndarray] | None = None  # dense: (min, max − min) per name
+    _arrays: tuple[np.ndarray, ...] | None = None  # else: review, name, value, norm per score
+
+    def norm_column(self, j: int) -> np.ndarray:
+        """Dense layout only: every review's normalised score on criterion name `j`."""
+        lo, span = self._scale
+        return (self.matrix[:, j] - lo[j]) / span[j]
+
+    @cached_property
+    def score_review(self) -> np.ndarray:
+        """Per score: row of `reviews`."""
+        if self._arrays is not None:
+            return self._arrays[0]
+        return np.repeat(np.arange(len(self.reviews)), len(self.names))
+
+    @cached_property
+    def score_name(self) -> np.ndarray:
+        """Per score: position in `names`."""
+        if self._arrays is not None:
+            return self._arrays[1]
+        return np.tile(np.arange(len(self.names)), len(self.reviews))
+
+    @cached_property
+    def score_value(self) -> np.ndarray:
+        """Per score: raw value (float)."""
+        if self._arrays is not None:
+            return self._arrays[2]
+        return self.matrix.ravel().astype(float)
+
+    @cached_property
+    def score_norm(self) -> np.ndarray:
+        """Per score: (value − min) / (max − min), in 0..1."""
+        if self._arrays is not None:
+            return self._arrays[3]
+        lo, span = self._scale
+        return ((self.matrix - lo) / span).ravel()
+
+
+def _all_known(index: np.ndarray) -> bool:
+    """No −1 (unknown id) among the positions."""
+    return index.size == 0 or int(index.min()) >= 0
+
+
+def _dense_values(
+    reviews: pd.DataFrame, scores: pd.DataFrame, criteria: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(values, rows) when the scores are review 1's criteria, then review 2's, and so on, every
+    review scoring every criterion once, in one order, with unique increasing review ids; else
+    None. `values` is reviews × that order; `rows[j]` is column j's row in `criteria`.
+
+    Checked on the id columns in place: no per-score lookup or copy is made.
+    """
+    value, review_ids = scores["value"].to_numpy(), reviews["review_id"].to_numpy()
+    criterion_ids = criteria["criterion_id"].to_numpy()
+    n_reviews, n_criteria = len(review_ids), len(criterion_ids)
+    if (
+        value.dtype.kind not in "iu"
+        or len(value) != n_reviews * n_criteria
+        or review_ids.dtype.kind not in "iu"
+        or n_reviews < 1
+        or not (review_ids[1:] > review_ids[:-1]).all()  # increasing, hence unique
+    ):
+        return None
+    row_of = {c: j for j, c in enumerate(criterion_ids.tolist())}
+    by_criterion = scores["criterion_id"].to_numpy().reshape(n_reviews, n_criteria)
+    rows = [row_of.get(c, -1) for c in by_criterion[0].tolist()]
+    if len(row_of) != n_criteria or min(rows) < 0 or len(set(rows)) != n_criteria:
+        return None
+    by_review = scores["review_id"].to_numpy().reshape(n_reviews, n_criteria)
+    if not (by_review == review_ids[:, None]).all():
+        return None
+    if not (by_criterion == by_criterion[0]).all():
+        return None
+    return value.reshape(n_reviews, n_criteria), np.array(rows, dtype=np.int64)
+
+
+def _score_dense(
+    reviews: pd.DataFrame,
+    names: list[str],
+    dense: tuple[np.ndarray, np.ndarray],
+    crit_name: np.ndarray,
+    weights: np.ndarray,
+    lo: np.ndarray,
+    span: np.ndarray,
+) -> ScoredReviews:
+    """`score_reviews` for the dense layout: one column at a time, the same arithmetic in the same
+    order as the general path (so bit-for-bit the same totals), and no array per score."""
+    values, rows = dense
+    numerator = np.zeros(len(reviews))
+    norm = np.empty(len(reviews))  # one buffer for every column: no allocation per column
+    for j, row in enumerate(rows.tolist()):
+        np.subtract(values[:, j], lo[row], out=norm)
+        norm /= span[row]
+        norm *= weights[row]
+        numerator += norm
+    denominator = float(weights.sum())
+    total = np.full(len(reviews), np.nan)
+    if denominator > 0:
+        np.divide(100.0 * numerator, denominator, out=total)
+    by_name = crit_name[rows]  # column j holds name by_name[j]
+    if (by_name == np.arange(len(names))).all():
+        matrix = values
+    else:  # scores listed in another order than the names: one reorder, for the consumers
+        matrix = np.empty_like(values)
+        matrix[:, by_name] = values
+    at_name = np.empty(len(names), dtype=np.int64)
+    at_name[crit_name] = np.arange(len(names))  # name → criterion row
+    return ScoredReviews(reviews, total, names, matrix, (lo[at_name], span[at_name]))
 
 
 def score_reviews(
@@ -148,40 +268,64 @@ def score_reviews(
     lo = criteria["scale_min"].to_numpy(dtype=float)
     span = criteria["scale_max"].to_numpy(dtype=float) - lo
     crit_rubric = criteria["rubric_id"].to_numpy()
-    crit_name = pd.Index(names, dtype=object).get_indexer(
-        criteria["name"].astype(str).astype(object)
-    )
+    name_position = {name: j for j, name in enumerate(names)}
+    crit_name = np.array([name_position[str(n)] for n in criteria["name"].tolist()], dtype=np.int64)
 
+    one_rubric = len(criteria) > 0 and bool((crit_rubric == crit_rubric[0]).all())
+    identity = len(names) == len(crit_name) and bool((crit_name == np.arange(len(names))).all())
+    # One rubric version whose criteria have distinct names: rows and names correspond 1:1.
+    one_to_one = one_rubric and len(names) == len(crit_name)
+    if one_to_one and (reviews["rubric_id"].to_numpy() == crit_rubric[0]).all():
+        dense = _dense_values(reviews, scores, criteria)
+        if dense is not None:  # the common layout: no per-score arrays at all
+            return _score_dense(reviews, names, dense, crit_name, weights, lo, span)
     ri = positions(reviews["review_id"], scores["review_id"])
     ci = positions(criteria["criterion_id"], scores["criterion_id"])
     value = scores["value"]
     if not pd.api.types.is_numeric_dtype(value):
         value = pd.to_numeric(value, errors="coerce")
+    integral = value.dtype.kind in "iub"
     value = value.to_numpy(dtype=float)
-    keep = (ri >= 0) & (ci >= 0) & np.isfinite(value)
     review_rubric = reviews["rubric_id"].to_numpy()
     if n_reviews == 0 or len(criteria) == 0:
-        keep[:] = False
-    elif (crit_rubric == crit_rubric[0]).all():
-        keep &= (review_rubric == crit_rubric[0])[np.maximum(ri, 0)]
+        keep = np.zeros(len(value), dtype=bool)
+    elif one_rubric and integral and _all_known(ri) and _all_known(ci):
+        # The common case, settled without a mask pass over every score: one rubric version,
+        # every id known, integer values; only reviews made on another version lose scores.
+        other = review_rubric != crit_rubric[0]
+        keep = ~other[ri] if other.any() else None
     else:
-        keep &= crit_rubric[np.maximum(ci, 0)] == review_rubric[np.maximum(ri, 0)]
-    if not keep.all():
+        keep = (ri >= 0) & (ci >= 0) & np.isfinite(value)
+        if one_rubric:
+            keep &= (review_rubric == crit_rubric[0])[np.maximum(ri, 0)]
+        else:
+            keep &= crit_rubric[np.maximum(ci, 0)] == review_rubric[np.maximum(ri, 0)]
+    if keep is not None and not keep.all():
         ri, ci, value = ri[keep], ci[keep], value[keep]
 
-    norm = (value - lo[ci]) / span[ci]
+    norm = value - lo[ci]
+    norm /= span[ci]
     w = weights[ci]
-    numerator = np.bincount(ri, weights=w * norm, minlength=n_reviews)
+    numerator = np.bincount(ri, weights=np.multiply(w, norm), minlength=n_reviews)
     denominator = np.bincount(ri, weights=w, minlength=n_reviews)
     total = np.full(n_reviews, np.nan)
     np.divide(100.0 * numerator, denominator, out=total, where=denominator > 0)
-    return ScoredReviews(reviews, total, names, ri, crit_name[ci], value, norm)
+    score_name = ci if identity else crit_name[ci]  # one rubric version: rows are the names
+    return ScoredReviews(reviews, total, names, _arrays=(ri, score_name, value, norm))
 
 
 def submitted(reviews: pd.DataFrame) -> pd.DataFrame:
     """Only submitted reviews count: drafts never reach a ranking."""
     reviews = ensure_columns(reviews, REVIEW_COLUMNS, "reviews")
-    return reviews[reviews["status"].eq(SUBMITTED).to_numpy(dtype=bool, na_value=False)]
+    # Comparing the object array in place is 3× faster than Series.eq on pandas' python-backed
+    # strings; a missing value that refuses comparison (pd.NA) takes the slower, exact route.
+    status = np.asarray(reviews["status"].array)
+    try:
+        mask = np.asarray(status == SUBMITTED, dtype=bool)
+    except TypeError:
+        status = reviews["status"].to_numpy(dtype=object, na_value=None)
+        mask = np.asarray(status == SUBMITTED, dtype=bool)
+    return reviews if mask.all() else reviews[mask]
 
 
 def compute_totals(
