@@ -45,6 +45,11 @@ class DefaultConfig:
     REDIS_URL: str | None = None
     JOBS_IMMEDIATE = False
 
+    # Rankings of stages with at least RANKING_INLINE_CANDIDATES (2,000) candidates take seconds
+    # to compute: while reviews keep arriving, the page shows one at most this many seconds old
+    # (saying so) instead of recomputing after every submit. 0 always recomputes.
+    RANKING_MAX_AGE = 30
+
 
 def load_secret_key(instance_path: str) -> str:
     """Return the instance's secret key, generating it (mode 0600) on first run."""

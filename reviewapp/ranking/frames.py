@@ -318,3 +318,11 @@ def data_version(position: Position, stage: Stage, hidden: Iterable[int] = ()) -
         stage.order,
         digest.hexdigest()[:32],
     )
+
+
+REVISION_AT = 3  # where data_version puts the data revision
+
+
+def version_family(version: tuple) -> tuple:
+    """`data_version` without the data revision: the same ranking at another moment."""
+    return version[:REVISION_AT] + version[REVISION_AT + 1 :]

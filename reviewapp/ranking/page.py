@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -211,24 +212,33 @@ def build_page(frames: Frames, *, page: int = 1, sort: str = "rank", descending:
 class RankingCache:
     """A small per-process LRU of computed rankings. Keys carry the data version
     (`frames.data_version`), so any new review, score, candidate, conflict or stage change
-    makes a new key and a stale entry is never served; old entries simply age out.
+    makes a new key; old entries simply age out.
 
     Single flight: while one thread computes a key, others asking for it wait for that result
     instead of computing it again (three chairs opening a fresh ranking cost one computation,
-    not three). If the computing thread fails, a waiting one takes over."""
+    not three). If the computing thread fails, a waiting one takes over.
+
+    Bounded staleness, only when asked: with a `family` (the key without the data revision)
+    and `max_age` seconds, an entry of the same family computed less than `max_age` ago is
+    returned instead of computing the new key. Same family means the same stage, settings,
+    hidden candidates, method and weights, so a conflict still always gives a fresh key."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._entries: OrderedDict = OrderedDict()
+        self._born: dict = {}  # key → (family, monotonic time computed)
         self._pending: dict = {}
         self._lock = threading.Lock()
 
-    def get_or_compute(self, key, compute_fn):
+    def get_or_compute(self, key, compute_fn, *, family=None, max_age: float = 0.0):
         while True:
             with self._lock:
                 if key in self._entries:
                     self._entries.move_to_end(key)
                     return self._entries[key]
+                recent = self._recent(family, max_age)
+                if recent is not None:
+                    return recent
                 event = self._pending.get(key)
                 owner = event is None
                 if owner:
@@ -240,17 +250,29 @@ class RankingCache:
             value = compute_fn()
             with self._lock:
                 self._entries[key] = value
+                self._born[key] = (family, time.monotonic())
                 while len(self._entries) > self.size:
-                    self._entries.popitem(last=False)
+                    self._born.pop(self._entries.popitem(last=False)[0], None)
             return value
         finally:
             with self._lock:
                 self._pending.pop(key, None)
             event.set()
 
+    def _recent(self, family, max_age: float):
+        """The newest entry of `family` younger than `max_age` seconds (lock held)."""
+        if family is None or max_age <= 0:
+            return None
+        now, best, born_best = time.monotonic(), None, -1.0
+        for key, (entry_family, born) in self._born.items():
+            if entry_family == family and now - born < max_age and born > born_best:
+                best, born_best = key, born
+        return None if best is None else self._entries[best]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._born.clear()
 
 
 cache = RankingCache()

@@ -11,7 +11,17 @@ Performance (20,000 candidates × 3 reviews × 8 criteria, PostgreSQL): loading 
 - rank intervals and P(top K) come from a background job (`intervals`), polled by the page.
 """
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from reviewapp.auth.permissions import require_or_404
@@ -20,7 +30,14 @@ from reviewapp.extensions import db
 from reviewapp.positions import operations as positions
 from reviewapp.positions.models import Position, Stage
 from reviewapp.ranking import METHOD_DESCRIPTIONS, METHODS, criterion_names, intervals, operations
-from reviewapp.ranking.frames import data_version, hidden_candidate_ids, load_criteria, load_frames
+from reviewapp.ranking.frames import (
+    REVISION_AT,
+    data_version,
+    hidden_candidate_ids,
+    load_criteria,
+    load_frames,
+    version_family,
+)
 from reviewapp.ranking.models import IntervalStatus, RankingInterval
 from reviewapp.ranking.page import SORTS, RankingCache, cache, compute, paginate, parse_weights
 from reviewapp.ranking.permissions import can_advance_candidates, can_view_ranking
@@ -62,24 +79,11 @@ def ranking(slug: str):
     weights = parse_weights(request.args, names)
     hidden = hidden_candidate_ids(position, current_user)
     version = data_version(position, stage, hidden)
-    key = (version, method, tuple(sorted(weights.items())))
-    ranked = cache.get_or_compute(
-        key,
-        lambda: compute(
-            frames_cache.get_or_compute(
-                version, lambda: load_frames(position, stage, hidden=hidden)
-            ),
-            method=method,
-            reviews_per_candidate=position.reviews_per_candidate,
-            shortlist_size=position.shortlist_size,
-            weights=weights,
-            bootstrap=0,
-        ),
-    )
+    served, ranked = _ranking(position, stage, version, hidden, method, weights)
     row = intervals.ensure(
         position,
         stage,
-        version=version,
+        version=served,
         hidden=hidden,
         method=method,
         weights=weights,
@@ -105,8 +109,40 @@ def ranking(slug: str):
         view=view,
         exports=recent_exports(position, current_user),
         intervals=row,
+        changes_since=version[REVISION_AT] - served[REVISION_AT],
+        max_age=current_app.config["RANKING_MAX_AGE"],
         is_chair=True,
     )
+
+
+def _ranking(position, stage, version, hidden, method, weights):
+    """(the data version it was computed on, the computed ranking), from the cache when it can.
+
+    A large stage (as many candidates as the interval job threshold) may be served a ranking up
+    to RANKING_MAX_AGE seconds old while reviews keep arriving, so chairs reloading the page do
+    not recompute it after every submit; a small one is always current."""
+    key = (version, method, tuple(sorted(weights.items())))
+
+    def fresh():
+        frames = frames_cache.get_or_compute(
+            version, lambda: load_frames(position, stage, hidden=hidden)
+        )
+        return version, compute(
+            frames,
+            method=method,
+            reviews_per_candidate=position.reviews_per_candidate,
+            shortlist_size=position.shortlist_size,
+            weights=weights,
+            bootstrap=0,
+        )
+
+    family = (version_family(version), *key[1:])
+    served, ranked = cache.get_or_compute(
+        key, fresh, family=family, max_age=current_app.config["RANKING_MAX_AGE"]
+    )
+    if served != version and len(ranked.ranking) < intervals.inline_limit():
+        served, ranked = cache.get_or_compute(key, fresh)
+    return served, ranked
 
 
 @bp.get("/<slug>/ranking/intervals/<int:interval_id>")

@@ -278,6 +278,36 @@ def background(app, monkeypatch):
     return queued
 
 
+def test_large_stage_serves_a_recent_ranking_while_reviews_arrive(
+    committee, client, auth, app, background, monkeypatch
+):
+    """A stage as large as the interval-job threshold is recomputed at most every
+    RANKING_MAX_AGE seconds: the page says how many changes it does not show yet."""
+    auth.login("chair@uni.example")
+    assert " 1 Ann Ito 83.3 " in _text(client.get(URL))
+    _edit_submitted_score(committee)
+    db.session.commit()
+    text = _text(client.get(URL))
+    assert " 1 Ann Ito 83.3 " in text
+    assert "1 change(s) to reviews or candidates arrived since it was computed" in text
+
+    monkeypatch.setitem(app.config, "RANKING_MAX_AGE", 0)
+    text = _text(client.get(URL))
+    assert " Ann Ito 50.0 " in text
+    assert "arrived since it was computed" not in text
+
+
+def test_large_stage_never_serves_a_ranking_across_a_new_conflict(
+    committee, client, auth, background
+):
+    auth.login("chair@uni.example")
+    assert "Bo Berg" in _text(client.get(URL))
+    add_conflict(committee["position"], committee["chair"], committee["candidates"]["Bo Berg"],
+                 source="chair", actor=None)  # fmt: skip
+    db.session.commit()
+    assert "Bo Berg" not in _text(client.get(URL))
+
+
 def _interval_cells(response) -> list[str]:
     page_html = response.get_data(as_text=True)
     return re.findall(r'<span class="small">(\d+(?:–\d+)?)</span>', page_html)
@@ -320,7 +350,8 @@ def test_large_position_renders_at_once_then_fills_intervals(
 
 
 def test_interval_job_on_changed_data_is_stale_not_attached(committee, client, auth, app,
-                                                            background):  # fmt: skip
+                                                            background, monkeypatch):  # fmt: skip
+    monkeypatch.setitem(app.config, "RANKING_MAX_AGE", 0)  # the next view is recomputed
     auth.login("chair@uni.example")
     client.get(URL)
     _edit_submitted_score(committee)

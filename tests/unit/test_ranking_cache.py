@@ -59,3 +59,22 @@ def test_ranking_cache_evicts_the_least_recently_used():
     cache.get_or_compute("c", lambda: "C")
     assert cache.get_or_compute("b", lambda: "recomputed") == "recomputed"
     assert cache.get_or_compute("a", lambda: "recomputed") == "recomputed"  # evicted by b
+
+
+def test_cache_serves_a_recent_entry_of_the_same_family_within_max_age(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr("reviewapp.ranking.page.time.monotonic", lambda: clock[0])
+    cache = RankingCache()
+    assert cache.get_or_compute(("v1", "mean"), lambda: "one", family="f", max_age=30) == "one"
+    clock[0] += 29
+    got = cache.get_or_compute(("v2", "mean"), lambda: pytest.fail("fresh"), family="f", max_age=30)
+    assert got == "one"
+    assert cache.get_or_compute(("v2", "mean"), lambda: "two", family="g", max_age=30) == "two"
+    clock[0] += 2  # "one" is now 31 s old
+    assert cache.get_or_compute(("v3", "mean"), lambda: "three", family="f", max_age=30) == "three"
+
+
+def test_cache_without_max_age_never_serves_another_key():
+    cache = RankingCache()
+    cache.get_or_compute("v1", lambda: "one", family="f", max_age=0)
+    assert cache.get_or_compute("v2", lambda: "two", family="f") == "two"

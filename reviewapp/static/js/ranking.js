@@ -49,7 +49,7 @@
     if (!data) return 5000;
     if (data.finished) {
       box.textContent = data.status === "stale"
-        ? "The reviews changed while the rank intervals were computed. Reload the page for the current ones."
+        ? "The reviews changed while the rank intervals were computed. Reload the page in a moment for the current ones."
         : "Rank intervals could not be computed. Reload the page to try again.";
       return null;
     }
