@@ -21,6 +21,7 @@ from sqlalchemy import Select
 from reviewapp.assignments.models import Assignment
 from reviewapp.auth.models import User
 from reviewapp.candidates.models import Candidate, Document
+from reviewapp.candidates.permissions import hidden_candidate_ids as candidate_hidden_ids
 from reviewapp.conflicts.models import Conflict, ConflictStatus
 from reviewapp.extensions import db
 from reviewapp.positions.models import Position, Stage, StageCandidate
@@ -84,18 +85,10 @@ def _int_frame(statement: Select, columns: list[str]) -> pd.DataFrame:
 
 def hidden_candidate_ids(position: Position, viewer: User | None) -> frozenset[int]:
     """The candidates of the position the viewer has a blocking (not dismissed) conflict with:
-    kept out of every number that viewer sees."""
+    kept out of every number that viewer sees (`candidates.permissions.hidden_candidate_ids`)."""
     if viewer is None:
         return frozenset()
-    return frozenset(
-        db.session.scalars(
-            db.select(Conflict.candidate_id).where(
-                Conflict.reviewer_id == viewer.id,
-                Conflict.position_id == position.id,
-                Conflict.status != ConflictStatus.DISMISSED,
-            )
-        )
-    )
+    return frozenset(candidate_hidden_ids(viewer, position))
 
 
 def stage_candidate_ids(
