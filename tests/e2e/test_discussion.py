@@ -5,16 +5,9 @@ import pytest
 from reviewapp.extensions import db
 from reviewapp.reviews import operations
 from tests import factories
+from tests.e2e.actions import login
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_discussion_post_then_chair_hides_in_browser(live_app, page):

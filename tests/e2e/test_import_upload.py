@@ -12,6 +12,7 @@ from reviewapp.candidates.models import Candidate
 from reviewapp.extensions import db
 from reviewapp.importing.jobs import get_huey
 from tests import factories
+from tests.e2e.actions import login
 
 pytestmark = pytest.mark.e2e
 
@@ -72,11 +73,7 @@ def test_chair_uploads_zip_sees_progress_report_and_candidate(live_app, worker, 
         factories.create_position("lab", title="Lab Head", chair=chair)
         db.session.remove()
     archive, files = _archive(tmp_path)
-    page.goto("/login")
-    page.get_by_label("Email").fill("chair@example.org")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    login(page, "chair@example.org")
     page.goto("/p/lab/imports/")
     assert page.locator("#drop-zone").is_visible()
     page.get_by_label("CV files or ZIP archives").set_input_files(str(archive))

@@ -5,6 +5,7 @@ from openpyxl import load_workbook
 
 from reviewapp.extensions import db
 from tests import factories
+from tests.e2e.actions import login
 
 pytestmark = pytest.mark.e2e
 
@@ -13,11 +14,7 @@ def test_chair_changes_method_and_downloads_workbook(live_app, page, tmp_path):
     with live_app.app_context():
         factories.create_ranked_committee()
         db.session.remove()
-    page.goto("/login")
-    page.get_by_label("Email").fill("chair@uni.example")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    login(page, "chair@uni.example")
     page.goto("/p/physics-2027/ranking")
     assert page.get_by_role("heading", name="Ranking · Screening").is_visible()
     first_row = page.locator("#ranking-table tbody tr").first
@@ -68,11 +65,7 @@ def test_export_job_page_polls_until_the_download_appears(live_app, page, tmp_pa
         db.session.commit()
         job_id = job.id
         db.session.remove()
-    page.goto("/login")
-    page.get_by_label("Email").fill("chair@uni.example")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    login(page, "chair@uni.example")
     page.goto(f"/p/physics-2027/exports/{job_id}")
     assert page.locator("#export-status").inner_text() == "queued"
     assert page.locator("#export-download").is_hidden()
@@ -102,11 +95,7 @@ def test_ranking_page_polls_until_the_rank_intervals_are_ready(live_app, page, m
     with live_app.app_context():
         factories.create_ranked_committee()
         db.session.remove()
-    page.goto("/login")
-    page.get_by_label("Email").fill("chair@uni.example")
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+    login(page, "chair@uni.example")
     page.goto("/p/physics-2027/ranking")
     progress = page.locator("#interval-progress")
     assert "Computing intervals…" in progress.inner_text()

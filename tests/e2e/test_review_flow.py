@@ -9,16 +9,9 @@ from reviewapp.candidates.models import Candidate
 from reviewapp.extensions import db
 from reviewapp.reviews.models import Review
 from tests import factories
+from tests.e2e.actions import login
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, email):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def logout(page):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from reviewapp.extensions import db
 from reviewapp.reviews.models import Review
 from tests import factories
-from tests.e2e.test_review_flow import login
+from tests.e2e.actions import login
 
 pytestmark = pytest.mark.e2e
 
