@@ -13,8 +13,8 @@ Duplicate-detection thresholds (see `same_person_score`):
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from nameparser.config import CONSTANTS
@@ -149,7 +149,9 @@ def parse_person_name(text: str, *, family_first: bool | None = None) -> PersonN
     return PersonName(" ".join(given), " ".join(family))
 
 
-def _key_tokens(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _key_tokens(text: str) -> tuple[str, ...]:
+    """Folded name tokens in order (cached: deduplication compares each name many times)."""
     folded = fold(clean_display_text(text))
     for ch in _APOSTROPHES + ".":
         folded = folded.replace(ch, "")
@@ -157,7 +159,7 @@ def _key_tokens(text: str) -> list[str]:
     tokens = [t for t in tokens if t not in TITLES]
     while len(tokens) > 2 and tokens[-1] in _SUFFIXES:
         tokens.pop()
-    return tokens
+    return tuple(tokens)
 
 
 def name_key(text: str) -> frozenset[str]:
@@ -165,7 +167,7 @@ def name_key(text: str) -> frozenset[str]:
     return frozenset(_key_tokens(text))
 
 
-def _compact_forms(tokens: list[str]) -> set[str]:
+def _compact_forms(tokens: tuple[str, ...]) -> set[str]:
     """The letters of a name with spaces removed, in each rotation (family first or last)."""
     return {"".join(tokens[i:] + tokens[:i]) for i in range(len(tokens))}
 
@@ -175,19 +177,15 @@ def same_person_score(a: str, b: str) -> float:
     ta, tb = _key_tokens(a), _key_tokens(b)
     if not ta or not tb:
         return 0.0
-    if sorted(ta) == sorted(tb):
+    sorted_a, sorted_b = sorted(ta), sorted(tb)
+    if sorted_a == sorted_b:
         return 1.0
     if _compact_forms(ta) & _compact_forms(tb):
         return 0.96
-    rest_a, rest_b = Counter(ta), Counter(tb)
-    common = rest_a & rest_b
-    rest_a, rest_b = rest_a - common, rest_b - common
-    exact = sum(common.values())
-    typos = _pair_off(
-        rest_a, rest_b, lambda x, y: min(len(x), len(y)) >= 5 and fuzz.ratio(x, y) >= 85
-    )
+    rest_a, rest_b = _without_common(sorted_a, sorted_b)
+    exact = len(ta) - len(rest_a)
+    typos = _pair_off(rest_a, rest_b, _typo_of)
     initials = _pair_off(rest_a, rest_b, _initial_of) + _pair_off(rest_b, rest_a, _initial_of)
-    rest_a, rest_b = +rest_a, +rest_b
     if exact == 0 or (rest_a and rest_b) or ((rest_a or rest_b) and exact + typos < 2):
         return round(0.5 * fuzz.token_sort_ratio(" ".join(ta), " ".join(tb)) / 100, 4)
     score = 1.0
@@ -200,18 +198,34 @@ def same_person_score(a: str, b: str) -> float:
     return score
 
 
+def _without_common(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """Two sorted token lists without the tokens they share (as multisets), still sorted."""
+    rest_a, rest_b = [], list(b)
+    for token in a:
+        if token in rest_b:
+            rest_b.remove(token)
+        else:
+            rest_a.append(token)
+    return rest_a, rest_b
+
+
+def _typo_of(x: str, y: str) -> bool:
+    return min(len(x), len(y)) >= 5 and fuzz.ratio(x, y) >= 85
+
+
 def _initial_of(x: str, y: str) -> bool:
     return len(x) == 1 and y.startswith(x)
 
 
-def _pair_off(rest_a: Counter[str], rest_b: Counter[str], ok) -> int:
-    """Remove pairs (x from a, y from b) for which ok(x, y) holds; return how many."""
+def _pair_off(rest_a: list[str], rest_b: list[str], ok) -> int:
+    """Remove pairs (x from a, y from b; both sorted, tried in order) for which ok(x, y) holds;
+    return how many."""
     paired = 0
-    for x in sorted(rest_a.elements()):
-        for y in sorted(rest_b):
-            if rest_b[y] > 0 and ok(x, y):
-                rest_a[x] -= 1
-                rest_b[y] -= 1
+    for x in list(rest_a):
+        for y in rest_b:
+            if ok(x, y):
+                rest_a.remove(x)
+                rest_b.remove(y)
                 paired += 1
                 break
     return paired

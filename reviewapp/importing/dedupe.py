@@ -2,19 +2,25 @@
 
 Rules, in order:
 1. a shared e-mail address (compared case-insensitively) attaches the CV;
-2. a certainly-same name (`is_same_name`) supported by evidence, at least one shared publication
-   title (fuzzy, rapidfuzz) or a shared institution, attaches the CV;
+2. a certainly-same name (`names.is_same_name`) supported by evidence, at least one shared
+   publication title (fuzzy, rapidfuzz) or a shared institution, attaches the CV;
 3. a certainly-same name without evidence, or a possibly-same name, is "uncertain": the CV becomes
    a new candidate and the pair is listed for the chair.
 The index is built once per batch (one query) and updated as candidates are created.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from reviewapp.names import is_possible_same_name, is_same_name, name_key
+from reviewapp.names import (
+    POSSIBLE_NAME_THRESHOLD,
+    SAME_NAME_THRESHOLD,
+    name_key,
+    same_person_score,
+)
 from reviewapp.textutil import fold
 
 TITLE_THRESHOLD = 90.0
@@ -60,6 +66,15 @@ class Facts:
             institutions={i for i in institutions if i},
         )
 
+    def with_emails(self, emails) -> "Facts":
+        """The same person's facts with other e-mail addresses (normalised as above)."""
+        return Facts(
+            name=self.name,
+            emails={e.strip().lower() for e in emails or [] if e and e.strip()},
+            titles=list(self.titles),
+            institutions=set(self.institutions),
+        )
+
 
 @dataclass(frozen=True)
 class Match:
@@ -97,6 +112,9 @@ class MatchIndex:
         self.facts: dict[int, Facts] = {}
         self.by_email: dict[str, int] = {}
         self.by_token: dict[str, set[int]] = {}
+        self.keys: dict[int, frozenset[str]] = {}  # name_key per candidate, computed once
+        # per token: the candidates having it whose name has an initial ("M. Fernandez")
+        self.initialled: dict[str, set[int]] = {}
 
     def add(self, candidate_id: int, facts: Facts) -> None:
         known = self.facts.get(candidate_id)
@@ -108,8 +126,12 @@ class MatchIndex:
         self.facts[candidate_id] = facts
         for email in facts.emails:
             self.by_email.setdefault(email, candidate_id)
-        for token in name_key(facts.name):
+        self.keys[candidate_id] = key = name_key(facts.name)
+        initialled = _has_initial(key)
+        for token in key:
             self.by_token.setdefault(token, set()).add(candidate_id)
+            if initialled:
+                self.initialled.setdefault(token, set()).add(candidate_id)
 
     def remove(self, candidate_id: int) -> None:
         facts = self.facts.pop(candidate_id, None)
@@ -118,8 +140,9 @@ class MatchIndex:
         for email in facts.emails:
             if self.by_email.get(email) == candidate_id:
                 del self.by_email[email]
-        for token in name_key(facts.name):
+        for token in self.keys.pop(candidate_id, frozenset()):
             self.by_token.get(token, set()).discard(candidate_id)
+            self.initialled.get(token, set()).discard(candidate_id)
 
     def rename(self, old_id: int, new_id: int) -> None:
         """A provisional key (a candidate planned but not yet inserted) becomes its real id."""
@@ -131,20 +154,14 @@ class MatchIndex:
 
     def _namesakes(self, name: str) -> set[int]:
         """Candidates sharing two name tokens, or one when either name has an initial
-        ("M. Fernandez"): a first name alone never makes a comparison."""
+        ("M. Fernandez"): a first name alone never makes a comparison. Set intersections, so a
+        common first name shared by thousands of candidates costs nothing per candidate."""
         tokens = name_key(name)
-        shared: dict[int, int] = {}
-        for token in tokens:
-            for candidate_id in self.by_token.get(token, ()):
-                shared[candidate_id] = shared.get(candidate_id, 0) + 1
-        has_initial = any(len(token) == 1 for token in tokens)
-        return {
-            cid
-            for cid, count in shared.items()
-            if count >= min(2, len(tokens))
-            or has_initial
-            or any(len(t) == 1 for t in name_key(self.facts[cid].name))
-        }
+        sets = [self.by_token.get(token, set()) for token in tokens]
+        if _has_initial(tokens) or len(sets) < 2:
+            return set().union(*sets)
+        found = set().union(*(a & b for a, b in itertools.combinations(sets, 2)))
+        return found.union(*(self.initialled.get(token, ()) for token in tokens))
 
     def match(self, facts: Facts) -> Match:
         for email in sorted(facts.emails):
@@ -153,17 +170,22 @@ class MatchIndex:
         possible = []
         for candidate_id in sorted(self._namesakes(facts.name)):
             old = self.facts[candidate_id]
-            if is_same_name(facts.name, old.name):
+            score = same_person_score(facts.name, old.name)  # once: thresholds as in names.py
+            if score >= SAME_NAME_THRESHOLD:
                 evidence = evidence_between(facts, old)
                 if _strong_enough(facts, old, evidence):
                     return Match(candidate_id, _describe(old.name, evidence))
                 possible.append(
                     (candidate_id, 0.8, {"same_name": [facts.name, old.name], **evidence})
                 )
-            elif is_possible_same_name(facts.name, old.name):
+            elif score >= POSSIBLE_NAME_THRESHOLD:
                 evidence = {"similar_name": [facts.name, old.name], **evidence_between(facts, old)}
                 possible.append((candidate_id, 0.6, evidence))
         return Match(None, possible=tuple(possible))
+
+
+def _has_initial(tokens) -> bool:
+    return any(len(token) == 1 for token in tokens)
 
 
 def _strong_enough(new: Facts, old: Facts, evidence: dict) -> bool:

@@ -16,6 +16,7 @@ import collections
 import contextlib
 import multiprocessing as mp
 import os
+import queue
 import sys
 import threading
 import time
@@ -254,3 +255,69 @@ def extract_many(
     finally:
         for worker in pool:
             worker.stop()
+
+
+_END = object()
+
+
+def extract_in_background(
+    items: Iterable[tuple[Hashable, bytes, str]],
+    *,
+    ahead: int = 64,
+    **options,
+) -> Iterator[tuple[Hashable, Extraction]]:
+    """`extract_many` run by a thread of its own, so the workers keep reading while the caller
+    is busy between results (writing a chunk to the database takes long enough for two workers
+    to finish dozens of small files).
+
+    `items` is still iterated in the caller's thread (it may read from the caller's database
+    session); up to `ahead` items are handed over before their results come back. `ahead` must
+    exceed what the pool holds at once (workers × QUEUE_DEPTH), which guarantees the thread
+    never waits for an item while the caller waits for a result. Closing the generator early
+    stops the pool once the files being read are done. `options` are `extract_many`'s.
+    """
+    size = max(1, options.get("workers") or os.cpu_count() or 1)
+    ahead = max(ahead, size * QUEUE_DEPTH + 1)
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+    stopping = threading.Event()
+
+    def source() -> Iterator[_Job]:
+        while not stopping.is_set() and (job := inbox.get()) is not _END:
+            yield job
+
+    def run() -> None:
+        try:
+            for result in extract_many(source(), **options):
+                outbox.put(result)
+                if stopping.is_set():
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            outbox.put(exc)
+        finally:
+            outbox.put(_END)
+
+    thread = threading.Thread(target=run, name="isolate-feed", daemon=True)
+    thread.start()
+    pending, in_flight, exhausted = iter(items), 0, False
+    try:
+        while True:
+            while not exhausted and in_flight < ahead:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    inbox.put(_END)
+                else:
+                    inbox.put(job)
+                    in_flight += 1
+            result = outbox.get()
+            if result is _END:
+                return
+            if isinstance(result, BaseException):
+                raise result
+            in_flight -= 1
+            yield result
+    finally:
+        stopping.set()
+        inbox.put(_END)
+        thread.join()

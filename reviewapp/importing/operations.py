@@ -17,7 +17,7 @@ from reviewapp.db import utcnow
 from reviewapp.extensions import db
 from reviewapp.importing import liveness
 from reviewapp.importing.archive import Member, iter_zip
-from reviewapp.importing.isolate import extract_many, warm_up
+from reviewapp.importing.isolate import extract_in_background, warm_up
 from reviewapp.importing.limits import DEFAULT_LIMITS, Limits
 from reviewapp.importing.manifest import ManifestError, ManifestRow, read_manifest
 from reviewapp.importing.models import BatchStatus, ImportBatch, ImportItem, Outcome
@@ -273,7 +273,7 @@ def _run_batch(batch, actor, progress, limits, workers, chunk_size) -> ImportBat
                 progress(batch, item)
         last_write = time.monotonic()
 
-    results = extract_many(
+    results = extract_in_background(
         _contents(pending, store), limits=limits, workers=workers, extractor=extract_and_parse
     )
     for item_id, extraction in results:

@@ -43,3 +43,26 @@ def test_match_same_name_without_evidence_is_only_possible():
     match = index.match(Facts("Ann Lee"))
     assert match.candidate_id is None
     assert [cid for cid, _, _ in match.possible] == [1]
+
+
+def test_namesakes_share_two_tokens_or_an_initial():
+    """A common first name alone never makes a comparison; two shared tokens do, and so does
+    one shared token when either name has an initial."""
+    index = _index(
+        (1, Facts("Maria Okafor")),
+        (2, Facts("Maria Lindqvist")),
+        (3, Facts("Maria Okafor-Rossi")),
+        (4, Facts("M. Okafor")),
+        (5, Facts("Jonas Okafor")),
+    )
+    assert index._namesakes("Maria Okafor") == {1, 3, 4}
+    assert index._namesakes("Okafor, M.") == {1, 3, 4, 5}  # an initial: one token is enough
+    assert index._namesakes("Maria") == {1, 2, 3}  # a one-word name compares on that word
+    index.remove(4)
+    assert index._namesakes("Maria Okafor") == {1, 3}
+
+
+def test_namesakes_of_a_very_common_first_name_are_only_true_namesakes():
+    people = [(n, Facts(f"Wei Family{n}")) for n in range(1, 2001)]
+    index = _index(*people, (5000, Facts("Wei Zhang")))
+    assert index._namesakes("Zhang Wei") == {5000}

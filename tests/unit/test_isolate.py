@@ -2,6 +2,7 @@
 
 import io
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,7 +11,7 @@ import pytest
 from fpdf import FPDF
 
 from reviewapp.importing.extract import OUT_OF_MEMORY, extract_text
-from reviewapp.importing.isolate import CRASHED, extract_many, timed_out
+from reviewapp.importing.isolate import CRASHED, extract_in_background, extract_many, timed_out
 from reviewapp.importing.limits import Limits
 
 pytestmark = pytest.mark.unit
@@ -156,3 +157,69 @@ def test_extract_many_large_files_pass_through_pipes():
     assert {key: len(result.text) for key, result in results.items()} == {
         n: len(big) - 1 for n in range(3)
     }
+
+
+def test_extract_in_background_keeps_reading_while_the_caller_is_busy():
+    """The workers go on while the caller works between results (as when it writes a chunk);
+    the items are still iterated in the caller's own thread (they may use its session)."""
+    caller = threading.current_thread()
+    pulled_in = set()
+
+    def items():
+        for n in range(8):
+            pulled_in.add(threading.current_thread())
+            yield n, b"text %d" % n, f"{n}.txt"
+
+    results = extract_in_background(items(), workers=2, ahead=8)
+    first = next(results)
+    time.sleep(1.0)  # busy: the seven other files are read meanwhile
+    start = time.monotonic()
+    rest = list(results)
+    assert time.monotonic() - start < 0.5  # already done, nothing left to wait for
+    assert sorted([first, *rest], key=lambda r: r[0]) == sorted(
+        extract_many([(n, b"text %d" % n, f"{n}.txt") for n in range(8)], workers=0),
+        key=lambda r: r[0],
+    )
+    assert pulled_in == {caller}
+
+
+def test_extract_in_background_pulls_at_most_ahead_items():
+    pulled, seen = [], []
+
+    def items():
+        for n in range(40):
+            pulled.append(n)
+            yield n, b"x", f"{n}.txt"
+
+    for _key, _result in extract_in_background(items(), workers=1, ahead=6):
+        seen.append(len(pulled) - len(seen))
+    assert len(seen) == 40
+    assert max(seen) <= 6
+
+
+def test_extract_in_background_failures_and_hangs_as_extract_many():
+    items = [("hang", b"HANG", "h.txt"), ("ok", b"Ann", "a.txt"), ("crash", b"CRASH", "c.txt")]
+    results = dict(extract_in_background(items, limits=QUICK, workers=1, extractor=misbehave))
+    assert results["ok"].text == "Ann"
+    assert results["hang"].error == timed_out(QUICK)
+    assert results["crash"].error == CRASHED
+
+
+def test_extract_in_background_closed_early_stops_its_thread():
+    before = {t for t in threading.enumerate() if t.name == "isolate-feed"}
+    results = extract_in_background([(n, b"x", f"{n}.txt") for n in range(20)], workers=2)
+    next(results)
+    results.close()
+    left = {t for t in threading.enumerate() if t.name == "isolate-feed"} - before
+    assert not left
+
+
+def test_extract_in_background_error_reading_items_reaches_the_caller_and_stops():
+    def items():
+        yield "a", b"Ann", "a.txt"
+        raise RuntimeError("the database went away")
+
+    before = {t for t in threading.enumerate() if t.name == "isolate-feed"}
+    with pytest.raises(RuntimeError, match="went away"):
+        list(extract_in_background(items(), workers=1))
+    assert not {t for t in threading.enumerate() if t.name == "isolate-feed"} - before
