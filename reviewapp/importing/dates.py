@@ -21,18 +21,36 @@ _MONTHS = {
     12: "december dec dezember dez décembre decembre déc diciembre dic dicembre",
 }
 MONTH_BY_WORD = {word: month for month, words in _MONTHS.items() for word in words.split()}
-_MONTH_ALT = "|".join(sorted(MONTH_BY_WORD, key=len, reverse=True))
+_MONTH_INITIALS = "".join(sorted({word[0] for word in MONTH_BY_WORD}))
+
+
+def _month_alternation() -> str:
+    """Month names, longest first, grouped by initial: a name can only match where its initial
+    stands, so one quick test per initial replaces trying every name at each position."""
+    longest_first = sorted(MONTH_BY_WORD, key=len, reverse=True)
+    groups = []
+    for initial in _MONTH_INITIALS:
+        words = [word for word in longest_first if word[0] == initial]
+        groups.append(f"(?={initial})(?:{'|'.join(words)})")
+    return "|".join(groups)
+
+
+_MONTH_ALT = _month_alternation()
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 
+# Every date starts with a digit or a month name: the leading lookahead tests that cheaply.
 _TOKEN_RE = re.compile(
-    rf"(?<![\d.])(?P<y1>{_YEAR})\s?[./-]\s?(?P<m1>0?[1-9]|1[0-2])(?![\d])(?![./-]\d)"
+    rf"(?=[\d{_MONTH_INITIALS}])"
+    rf"(?:(?<![\d.])(?P<y1>{_YEAR})\s?[./-]\s?(?P<m1>0?[1-9]|1[0-2])(?![\d])(?![./-]\d)"
     rf"|(?<![\d/.])(?:[0-3]?\d[./])?(?P<m2>0?[1-9]|1[0-2])\s?[./]\s?(?P<y2>{_YEAR})(?!\d)"
-    rf"|(?<![^\W\d_])(?:[0-3]?\d(?:st|nd|rd|th|\.)?\s+)?(?P<mon>{_MONTH_ALT})(?![^\W\d_])\.?,?"
+    rf"|(?<![^\W\d_])(?:[0-3]?\d(?:st|nd|rd|th|\.)?\s+)?"
+    rf"(?=[{_MONTH_INITIALS}])(?P<mon>{_MONTH_ALT})(?![^\W\d_])\.?,?"
     rf"\s*(?:[0-3]?\d(?:st|nd|rd|th)?,?\s+)?(?:'(?P<yy>\d\d)|(?P<y3>{_YEAR}))(?!\d)"
     rf"|(?<![\d.])(?P<y5>{_YEAR})\s?[年년]\s?(?P<m5>0?[1-9]|1[0-2])\s?[月월]"
-    rf"|(?<![\d.])(?P<y4>{_YEAR})(?![\d])(?!\.\d{{4,5}})",
+    rf"|(?<![\d.])(?P<y4>{_YEAR})(?![\d])(?!\.\d{{4,5}}))",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")
 _PRESENT = (
     r"present|now|current(?:ly)?|today|ongoing|date|heute|jetzt|dato|aujourd['’]hui|présent|"
     r"actuel(?:lement)?|actualidad|presente|hoy|oggi|in corso|attuale|en cours|laufend|"
@@ -46,9 +64,9 @@ _SEP_RE = re.compile(
 _SINCE_RE = re.compile(
     r"(?:since|seit|depuis|desde|dal|dall['’]|from|ab|starting|started)\s*$", re.IGNORECASE
 )
-EXPECTED_RE = re.compile(
-    r"\b(?:expected|anticipated|exp\.|voraussichtlich|prévue?|prevue?|attendue?|previst[oa]|"
-    r"planned|projected|est\.|estimated|to be completed)",
+EXPECTED_RE = re.compile(  # (the lookahead: the words' first letters)
+    r"(?=[aeptv])\b(?:expected|anticipated|exp\.|voraussichtlich|prévue?|prevue?|attendue?|"
+    r"previst[oa]|planned|projected|est\.|estimated|to be completed)",
     re.IGNORECASE,
 )
 _EXPECTED_BEFORE_RE = re.compile(
@@ -86,6 +104,8 @@ class DateSpan:
 def find_dates(text: str) -> list[DateToken]:
     """All date tokens in a text, left to right ("Sept. 2013", "2017.09", "09/2021", "2019")."""
     tokens = []
+    if not _DIGIT_RE.search(text):  # every date has a year
+        return tokens
     for match in _TOKEN_RE.finditer(text):
         groups = match.groupdict()
         if groups["y1"]:

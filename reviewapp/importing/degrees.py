@@ -11,6 +11,9 @@ abbreviation (Diplom, Licence, Laurea, Grado, a bare "Master"/"Bachelor"); US fo
 import re
 from dataclasses import dataclass
 
+from reviewapp.importing.dates import find_dates
+from reviewapp.importing.parse_orgs import institution_rank
+
 LEVELS = {
     "Habilitation": "habilitation",
     "PhD": "doctorate",
@@ -88,6 +91,18 @@ _BARE_AFTER_RE = re.compile(r"^\s*(?:,|\bin\b|\bof\b|\ben\b|\bdegree\b|\(|$|\t| 
 _COMPILED = [
     (form, re.compile(rf"(?<![^\W\d_]){pattern}", flags)) for form, pattern, flags in _PATTERNS
 ]
+# Every pattern as one alternative (a group each): at a position, the first alternative to
+# match is the earliest-listed pattern matching there. Each alternative of each pattern starts
+# with one of _INITIALS, which the leading lookahead tests cheaply before trying them all.
+_INITIALS = "abdghilmpst"
+_ANY_RE = re.compile(
+    f"(?i:(?=[{_INITIALS}]))(?:"
+    + "|".join(
+        f"((?i:{regex.pattern}))" if regex.flags & re.IGNORECASE else f"({regex.pattern})"
+        for _, regex in _COMPILED
+    )
+    + ")"
+)
 _CJK_COMPILED = [(form, re.compile(pattern)) for form, pattern in _CJK_PATTERNS]
 _REJECT_AFTER = re.compile(
     r"^[\s.,]*(?:resident|researcher|research|intern|internship|fellow|fellowship|scholarship|"
@@ -131,8 +146,17 @@ def _accept(text: str, start: int, end: int) -> bool:
     )
 
 
-def find_degree(text: str) -> DegreeMention | None:
-    """The first degree mention in a line, or None."""
+def _first_form(text: str) -> tuple[str, int, int] | None:
+    """(form, start, end): the earliest accepted match of the patterns; at the same position
+    the earlier-listed pattern wins."""
+    leftmost = _ANY_RE.search(text)
+    if leftmost is None:
+        return None
+    start, end = leftmost.span()
+    if _accept(text, start, end):
+        # no pattern matches further left and none listed earlier matches here, so the walk
+        # below would end with this match
+        return _COMPILED[leftmost.lastindex - 1][0], start, end
     best = None
     for form, regex in _COMPILED:
         for match in regex.finditer(text):
@@ -141,6 +165,12 @@ def find_degree(text: str) -> DegreeMention | None:
             if _accept(text, match.start(), match.end()):
                 best = (form, match.start(), match.end())
                 break
+    return best
+
+
+def find_degree(text: str) -> DegreeMention | None:
+    """The first degree mention in a line, or None."""
+    best = _first_form(text)
     for match in _BARE_RE.finditer(text):
         if best is not None and match.start() >= best[1]:
             break
@@ -203,9 +233,6 @@ _FIELD_STOP = re.compile(
 
 def field_after(text: str, mention: DegreeMention) -> str | None:
     """The field of study written after a degree ("Ph.D. in Computer Science, ...")."""
-    from reviewapp.importing.dates import find_dates
-    from reviewapp.importing.parse_orgs import institution_rank
-
     rest = text[mention.end :]
     rest = re.sub(r"^\s*(?:student|candidate|program(?:me)?|studies)\b", "", rest, flags=_I)
     paren = re.match(r"^\s*\(([^)]{3,60})\)", rest)

@@ -25,6 +25,10 @@ _EMAIL_LABEL_RE = re.compile(
 )
 _ADDRESS_ONLY_RE = re.compile(r"^[\W_]*(?:\w+[\W_]*)?$")
 _SPACED_AT_RE = re.compile(r"([A-Za-z0-9._%+-])\s*@\s+|([A-Za-z0-9._%+-])\s+@\s*")
+_BRACKETS_RE = re.compile(r"[\[({<]")
+# What every _WORD_AT_RE match contains: " at " and a domain with a dot.
+_SPACED_WORD_AT_RE = re.compile(r"\sat\s+[a-z0-9-]{1,63}(?:\s+dot\s+|\.)[a-z0-9-]")
+_AT_WORD_RE = re.compile(r"(?i)\bat\b|[\[({<]\s*(?:at|ät)\s*[\])}>]")
 _SPACED_DOMAIN_RE = re.compile(r"@([a-z0-9-]{1,63}(?:\s*\.\s*[a-z0-9-]{1,63}){1,6})(?![\w-])")
 
 
@@ -38,11 +42,16 @@ def _word_at(match: re.Match, text: str) -> str:
 
 
 def _deobfuscate(text: str) -> str:
-    text = _OBF_AT_RE.sub("@", text)
-    text = _OBF_DOT_RE.sub(".", text)
-    text = _CAPS_AT_RE.sub("@", text)
-    text = _CAPS_DOT_RE.sub(".", text)
-    text = _WORD_AT_RE.sub(lambda m: _word_at(m, text), text)
+    # each rewrite needs a bracket or its word in the text: skip the ones that cannot apply
+    if _BRACKETS_RE.search(text):
+        text = _OBF_AT_RE.sub("@", text)
+        text = _OBF_DOT_RE.sub(".", text)
+    if "AT" in text:
+        text = _CAPS_AT_RE.sub("@", text)
+    if "DOT" in text:
+        text = _CAPS_DOT_RE.sub(".", text)
+    if _SPACED_WORD_AT_RE.search(text):
+        text = _WORD_AT_RE.sub(lambda m: _word_at(m, text), text)
     if "@" in text:
         text = _SPACED_AT_RE.sub(lambda m: (m.group(1) or m.group(2)) + "@", text)
         text = _SPACED_DOMAIN_RE.sub(lambda m: "@" + re.sub(r"\s+", "", m.group(1)), text)
@@ -58,11 +67,18 @@ def find_emails(lines: list[Line]) -> list[tuple[str, Line]]:
     seen, found = set(), []
     for line in lines:
         raw = line.raw[:3000]
-        if "@" not in raw and not re.search(r"(?i)\bat\b|[\[({<]\s*(?:at|ät)\s*[\])}>]", raw):
+        if "@" not in raw and not _AT_WORD_RE.search(raw):
             continue
         plain = html.unescape(raw).replace("\\", "").casefold()
-        for candidate in (raw, to_markdown(raw)):
-            for match in _EMAIL_RE.finditer(_deobfuscate(candidate)):
+        candidates = [raw]
+        markdown = to_markdown(raw)
+        if markdown != raw:  # the same text again would find nothing new
+            candidates.append(markdown)
+        for candidate in candidates:
+            text = _deobfuscate(candidate)
+            if "@" not in text:
+                continue
+            for match in _EMAIL_RE.finditer(text):
                 email = match.group(0).lower().strip(".")
                 if candidate is not raw and not _spelled_in(email, plain):
                     continue  # removing markup joined text around it: "a[](x)b@c.org"
@@ -74,12 +90,16 @@ def find_emails(lines: list[Line]) -> list[tuple[str, Line]]:
 
 # --- phone -----------------------------------------------------------------------------------
 
+# The lookahead names every possible first character: a cheap test before the alternatives.
 _PHONE_LABEL_RE = re.compile(
-    r"(?i)(?:\b(?:tel|tél|phone|mobile|mob|cell|fon|telefon|handy|téléphone|telephone|teléfono|"
+    r"(?i)(?=[tpmcfh☎📞📱✆])"
+    r"(?:\b(?:tel|tél|phone|mobile|mob|cell|fon|telefon|handy|téléphone|telephone|teléfono|"
     r"telefono|móvil|movil|cellulare|portable|celular)\b\.?|(?<![\w.])[tmp]\s?:|☎|📞|📱|✆)"
 )
 _PHONE_RE = re.compile(r"(?:\+|\(\+?)?\d[\d \t().\-/–]{5,24}\d")
-_NOT_PHONE_CONTEXT = re.compile(r"(?i)\b(?:doi|arxiv|isbn|issn|vol\.?|pp\.|pages|gpa|zip|plz)\b")
+_NOT_PHONE_CONTEXT = re.compile(  # (the lookahead: the words' first letters)
+    r"(?i)(?=[daivpgz])\b(?:doi|arxiv|isbn|issn|vol\.?|pp\.|pages|gpa|zip|plz)\b"
+)
 _REGION_WORDS = {
     "CN": "china|中国",
     "DE": "germany|deutschland",
@@ -122,7 +142,7 @@ def _region_hint(header_text: str) -> str | None:
 
 
 def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
+    return sum(map(str.isdigit, text))
 
 
 def _plausible(candidate: str, labelled: bool) -> bool:
@@ -167,8 +187,6 @@ def find_phone(
 ) -> tuple[str, str | None, Line] | None:
     """(as written, normalised or None, line): a labelled number, or an unlabelled one in the
     header lines or the `contact` lines (a contact section, the lines around an e-mail)."""
-    header = " ".join(line.text for line in lines[: max(header_end, 25)])
-    region = _region_hint(header)
     for index, line in enumerate(lines[:400]):
         text = line.text
         if not text or _digits(text) < 7:
@@ -184,7 +202,8 @@ def find_phone(
             if written.startswith("(") and ")" not in written:
                 written = written[1:]
             if _plausible(written, bool(label)):
-                return written, normalise_phone(written, region), line
+                header = " ".join(ln.text for ln in lines[: max(header_end, 25)])
+                return written, normalise_phone(written, _region_hint(header)), line
     return None
 
 

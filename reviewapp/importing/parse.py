@@ -4,9 +4,10 @@ Pure: plain text in (already extracted from PDF/DOCX/HTML/Markdown), dataclass o
 found carries evidence: the 1-based input line it came from and that line's text.
 """
 
+import copy
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from reviewapp.importing.fields import find_emails, find_links, find_phone
@@ -46,8 +47,25 @@ class Profile:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """A JSON-serialisable copy."""
-        return asdict(self)
+        """A JSON-serialisable copy (what `dataclasses.asdict` gives, without its deepcopy of
+        every string)."""
+        return {f.name: _plain_copy(getattr(self, f.name)) for f in _PROFILE_FIELDS}
+
+
+def _plain_copy(value: Any) -> Any:
+    """A deep copy of nested dicts, lists and tuples; str, numbers, bools and None are shared."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, dict):
+        return {_plain_copy(k): _plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_plain_copy(item) for item in value)
+    return copy.deepcopy(value)
+
+
+_PROFILE_FIELDS = fields(Profile)
 
 
 def _safe(step: Callable[[], Any], default: Any) -> Any:

@@ -161,7 +161,7 @@ def _clean_segment(segment: str) -> str:
 
 def name_tokens(segment: str) -> list[str] | None:
     """The tokens of a segment when it reads as a personal name, else None."""
-    if not segment or len(segment) > 60 or any(ch.isdigit() for ch in segment):
+    if not segment or len(segment) > 60 or any(map(str.isdigit, segment)):
         return None
     if "@" in segment or "://" in segment or institution_rank(segment) or TITLE_RE.search(segment):
         return None

@@ -52,7 +52,8 @@ _STATES = wordset(
     "york carolina dakota ohio oklahoma oregon pennsylvania rhode island tennessee texas utah "
     "vermont virginia washington wisconsin wyoming"
 )
-_EMPHASIS_MARK_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+# (the lookahead: every mark starts with "*" or "_", a cheap test before the alternatives)
+_EMPHASIS_MARK_RE = re.compile(r"(?=[*_])(?:\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
 _EMPHASIS_SPAN_RE = re.compile(r"\*\*(.+?)\*\*|(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
 
 _TITLE_CORE = (

@@ -25,8 +25,9 @@ _IMAGE_RE = re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,500}\)")
 _MD_LINK_RE = re.compile(r"\[([^\]]{0,300})\]\(([^)\s]{0,500})(?:\s+\"[^\"]*\")?\)")
 _ANGLE_URL_RE = re.compile(r"<((?:https?://|mailto:|www\.)[^<>\s]{1,500})>", re.IGNORECASE)
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>$&])")
+# The lookahead (every mark starts with "*" or "_") is a cheap test before the alternatives.
 _EMPHASIS_RE = re.compile(
-    r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w)"
+    r"(?=[*_])(?:\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<!\w)_(?=\S)|(?<=\S)_(?!\w))"
 )
 _HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)")
 _BULLET_RE = re.compile(r"^\s*([-*+•○●▪◦■□➢►▶◆◇✓✔–·])\s+")
@@ -78,7 +79,7 @@ class Line:
     @property
     def blank(self) -> bool:
         """A line with no letters or digits (also horizontal rules)."""
-        return not any(ch.isalnum() for ch in self.text)
+        return not any(map(str.isalnum, self.text))
 
     def evidence(self) -> dict:
         """The {"line", "text"} record stored as evidence for a field."""
@@ -97,25 +98,37 @@ def _sup(match: re.Match) -> str:
 
 def to_markdown(raw: str, *, drop_link_words: bool = False) -> str:
     """HTML remnants to markdown emphasis, links to their text, entities and escapes resolved."""
-    s = _SUP_RE.sub(_sup, _ORDINAL_SUP_RE.sub(r"\1\2", raw))
-    s = s.replace("\\*", "\u2217")  # an escaped asterisk is a footnote mark, not emphasis
-    s = _BR_RE.sub(" ", s)
-    s = _BOLD_TAG_RE.sub("**", s)
-    s = _ITALIC_TAG_RE.sub("*", s)
-    s = _TAG_RE.sub("", s)
-    s = _IMAGE_RE.sub("", s)
-    if drop_link_words:
-        s = _LINK_WORD_RE.sub("", s)
-    s = _MD_LINK_RE.sub(lambda m: m.group(1), s)
-    s = _ANGLE_URL_RE.sub(lambda m: m.group(1), s)
-    s = _ESCAPE_RE.sub(r"\1", s)
-    s = s.replace("\\", "")
+    # Each step only removes or rewrites markup, so a mark absent from the line stays absent:
+    # lines without "<", "[" or "\\" (most of them) skip the steps that need one.
+    s = raw
+    tags, links, escapes = "<" in s, "[" in s, "\\" in s
+    if tags:
+        s = _SUP_RE.sub(_sup, _ORDINAL_SUP_RE.sub(r"\1\2", s))
+    if escapes:
+        s = s.replace("\\*", "\u2217")  # an escaped asterisk is a footnote mark, not emphasis
+    if tags:
+        s = _BR_RE.sub(" ", s)
+        s = _BOLD_TAG_RE.sub("**", s)
+        s = _ITALIC_TAG_RE.sub("*", s)
+        s = _TAG_RE.sub("", s)
+    if links:
+        s = _IMAGE_RE.sub("", s)
+        if drop_link_words:
+            s = _LINK_WORD_RE.sub("", s)
+        s = _MD_LINK_RE.sub(lambda m: m.group(1), s)
+    if tags:
+        s = _ANGLE_URL_RE.sub(lambda m: m.group(1), s)
+    if escapes:
+        s = _ESCAPE_RE.sub(r"\1", s)
+        s = s.replace("\\", "")
     return html.unescape(s)
 
 
 def strip_emphasis(md: str) -> str:
     """Drop markdown emphasis markers (and footnote asterisks) from a markdown line."""
-    return _EMPHASIS_RE.sub("", md).replace("\u2217", "*")
+    if "*" in md or "_" in md:
+        md = _EMPHASIS_RE.sub("", md)
+    return md.replace("\u2217", "*")
 
 
 def unletterspace(text: str) -> str:

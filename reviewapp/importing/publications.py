@@ -36,6 +36,11 @@ _LIST_SEP_RE = re.compile(
     rf"\s*(?:(?:,\s*)+(?:{_AND}\s+|&\s*)?|;\s*|(?:\s+|(?<=\.\s)){_AND}\s+|\s*&\s*|\s*\|\s*)"
 )
 _INITIALS_ONLY_RE = re.compile(rf"(?:{_INITIAL}\s?)+")
+_NAMES_SPLIT_RE = re.compile(rf"\s*(?:[;|\n]|,\s*(?:{_AND}\s+|&\s*)?|\s+{_AND}\s+|\s+&\s+)\s*")
+_ENDS_WITH_INITIAL_RE = re.compile(rf"(?:^|\s){_UP}\.$")
+_HAS_INITIAL_RE = re.compile(rf"(?:^|[\s,]){_UP}\.")
+_APA_START_RE = re.compile(rf"\s*{_WORD},\s{_INITIAL}")
+_LONG_WORD_RE = re.compile(rf"{_LOW}{{2,}}")
 _ET_AL_RE = re.compile(r"\s*,?\s*et\.?\s+al\.?", re.IGNORECASE)
 _MARKS_RE = re.compile(r"[*∗†‡§¶⋆✉#]+|\^\S*")
 _TITLE_WORDS = wordset(
@@ -45,14 +50,14 @@ _TITLE_WORDS = wordset(
     "generalization"
 )
 # Quotes mark a title in every citation style, so they are tried first; emphasis marks a
-# title or a venue ("*Phys. Rev. A*"), so it comes after.
+# title or a venue ("*Phys. Rev. A*"), so it comes after. Each comes with the mark it needs.
 _SPAN_RES = (
-    re.compile(r"\"(.{8,400}?)\"", re.DOTALL),
-    re.compile(r"“(.{8,400}?)[”\"]", re.DOTALL),
-    re.compile(r"„(.{8,400}?)[“”\"]", re.DOTALL),
-    re.compile(r"«\s*(.{8,400}?)\s*»", re.DOTALL),
-    re.compile(r"\*\*(.+?)\*\*"),
-    re.compile(r"(?<![*\w])\*(?!\*)(.+?)(?<![*\s])\*(?![*\w])"),
+    ('"', re.compile(r"\"(.{8,400}?)\"", re.DOTALL)),
+    ("“", re.compile(r"“(.{8,400}?)[”\"]", re.DOTALL)),
+    ("„", re.compile(r"„(.{8,400}?)[“”\"]", re.DOTALL)),
+    ("«", re.compile(r"«\s*(.{8,400}?)\s*»", re.DOTALL)),
+    ("**", re.compile(r"\*\*(.+?)\*\*")),
+    ("*", re.compile(r"(?<![*\w])\*(?!\*)(.+?)(?<![*\s])\*(?![*\w])")),
 )
 _VENUE_START_RE = re.compile(
     r"(?i)^(?:in\b|proc\b|proceedings|journal|transactions|advances in|international|conference|"
@@ -86,7 +91,7 @@ def _names_from(segment: str) -> list[str]:
     """Authors in a segment already known to be an author list."""
     segment = _MARKS_RE.sub(" ", _clean(segment, keep_lines=True))
     segment = re.sub(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)", " ", _ET_AL_RE.sub("", segment))
-    parts = re.split(rf"\s*(?:[;|\n]|,\s*(?:{_AND}\s+|&\s*)?|\s+{_AND}\s+|\s+&\s+)\s*", segment)
+    parts = _NAMES_SPLIT_RE.split(segment)
     names: list[str] = []
     for part in parts:
         part = squash_spaces(part.strip(" ,&"))
@@ -95,17 +100,17 @@ def _names_from(segment: str) -> list[str]:
         if names and _INITIALS_ONLY_RE.fullmatch(part):
             names[-1] = f"{names[-1]}, {part}"
             continue
-        if not re.search(rf"(?:^|\s){_UP}\.$", part):
+        if not _ENDS_WITH_INITIAL_RE.search(part):
             part = part.rstrip(".")
         words = part.split()
-        if 1 <= len(words) <= 6 and part[0].isupper() and not any(ch.isdigit() for ch in part):
+        if 1 <= len(words) <= 6 and part[0].isupper() and not any(map(str.isdigit, part)):
             names.append(part)
     return names
 
 
 def _scan_authors(text: str) -> tuple[list[str], int, str]:
     """Authors at the start of a plain item: (names, where they end, the separator after)."""
-    apa = bool(re.match(rf"\s*{_WORD},\s{_INITIAL}", text))
+    apa = bool(_APA_START_RE.match(text))
     regex = _APA_NAME_RE if apa else _NAME_RE
     names, pos, last_end = [], 0, 0
     while len(names) < 100:
@@ -113,7 +118,7 @@ def _scan_authors(text: str) -> tuple[list[str], int, str]:
         if not match:
             break
         name = match.group("name").strip(" ,")
-        if {fold(w) for w in re.findall(rf"{_LOW}{{2,}}", name)} & _TITLE_WORDS:
+        if {fold(w) for w in _LONG_WORD_RE.findall(name)} & _TITLE_WORDS:
             break
         names.append(name)
         pos = last_end = match.end()
@@ -150,8 +155,11 @@ def _first_sentence(text: str, comma: bool) -> tuple[str, str]:
 
 def _markup_title(md: str) -> tuple[str, str, str] | None:
     """(before, title, after) when emphasis or quotes mark the title."""
+    spans = [regex for mark, regex in _SPAN_RES if mark in md]
+    if not spans:
+        return None
     body_len = len(_clean(md))
-    for regex in _SPAN_RES:
+    for regex in spans:
         for match in regex.finditer(md):
             span = _clean(match.group(1))
             words = span.split()
@@ -210,15 +218,17 @@ def _item_md(item: list[Line]) -> str:
         if n == 0:
             md = NUMBER_RE.sub("", md, count=1)
         parts.append(squash_spaces(md))
-    # a word hyphenated across a line break is one word again
-    return _HYPHEN_BREAK_RE.sub("", "\n".join(part for part in parts if part))
+    md = "\n".join(part for part in parts if part)
+    if "-\n" in md:  # a word hyphenated across a line break is one word again
+        md = _HYPHEN_BREAK_RE.sub("", md)
+    return md
 
 
 def _plausible(item: dict, md: str) -> bool:
     title = item["title"]
     if len(title) < 10 or len(title.split()) < 2 or len(title) > 400:
         return False
-    if _NOTE_RE.search(md) and len(md) < 140 and not item["year"]:
+    if len(md) < 140 and not item["year"] and _NOTE_RE.search(md):
         return False
     return bool(item["year"] or item["authors"] or _VENUE_HINT_RE.search(md))
 
@@ -254,7 +264,7 @@ def author_start(text: str) -> bool:
     names, end, sep = _scan_authors(text)
     if not names or end >= len(text.rstrip()) or sep not in (".", ",", ":", "("):
         return False
-    return len(names) >= 2 or bool(re.search(rf"(?:^|[\s,]){_UP}\.", names[0]))
+    return len(names) >= 2 or bool(_HAS_INITIAL_RE.search(names[0]))
 
 
 def _rejoin(block: list[Line], *, whole: bool) -> list[list[Line]]:

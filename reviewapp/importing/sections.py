@@ -150,7 +150,7 @@ class Section:
 
 def _heading_text(line: Line) -> str:
     text = line.text.strip()
-    if _SMALL_CAPS_RE.search(text) and not any(ch.islower() for ch in text):
+    if not any(map(str.islower, text)) and _SMALL_CAPS_RE.search(text):
         text = _SMALL_CAPS_RE.sub(r"\1\2", text)
     text = _NUMBERING_RE.sub("", text)
     return text.rstrip(":：").strip()
@@ -202,7 +202,7 @@ def heading_of(line: Line) -> Heading | None:
     kind = _cjk_kind(text) if text and not text.isascii() else None
     if kind or _STATUS_HEADING_RE.match(text):
         return Heading(kind or "publications", text, _form(line, text))
-    if not text or len(text) > 60 or any(ch.isdigit() for ch in text) or "@" in text:
+    if not text or len(text) > 60 or any(map(str.isdigit, text)) or "@" in text:
         if line.text and "\t" in line.raw:
             return _first_cell_heading(line)
         return None
@@ -227,7 +227,7 @@ def _first_cell_heading(line: Line) -> Heading | None:
         text = _heading_text(Line(line.no, part, part, part, part, 0, "", 0))
         words = _WORD_RE.findall(fold(text))
         kind = classify_heading(words) if 0 < len(words) <= 5 else None
-        if kind is None or any(ch.isdigit() for ch in text):
+        if kind is None or any(map(str.isdigit, text)):
             return None
         kinds.append((kind, text))
     kind, text = kinds[0]
@@ -236,7 +236,7 @@ def _first_cell_heading(line: Line) -> Heading | None:
 
 def _unknown_heading(line: Line, forms: set) -> Heading | None:
     text = _heading_text(line)
-    if not text or len(text) > 40 or any(ch.isdigit() for ch in text):
+    if not text or len(text) > 40 or any(map(str.isdigit, text)):
         return None
     if any(ch in text for ch in ",;|@()/") or text.endswith("."):
         return None

@@ -370,3 +370,32 @@ def test_merge_publications_keeps_numbered_parts_apart():
         [{"title": "Learning Theory of Deep Networks, Part II"}],
     ]
     assert len(merge_publications(parts)) == 2
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of a regex source at its top level (not inside parentheses)."""
+    parts, depth, start, escaped = [], 0, 0, False
+    for at, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:at])
+            start = at + 1
+    return [*parts, pattern[start:]]
+
+
+def test_every_degree_pattern_starts_with_a_letter_the_fast_search_looks_for():
+    """degrees._ANY_RE only tries positions starting with one of _INITIALS: a new pattern
+    starting with another letter (or a class, a group) must extend _INITIALS, or it is never
+    found."""
+    from reviewapp.importing.degrees import _INITIALS, _PATTERNS
+
+    for _form, pattern, _flags in _PATTERNS:
+        for alternative in _top_level_alternatives(pattern):
+            assert alternative[:1].lower() in _INITIALS, (pattern, alternative)
