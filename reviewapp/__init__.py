@@ -6,7 +6,6 @@ from pathlib import Path
 from flask import Flask
 
 from reviewapp.config import DefaultConfig, load_secret_key, normalise_database_url
-from reviewapp.db import install_sqlite_pragmas
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,7 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _finish_config(app)
 
+    # Imported here, not at the top: the import workers load reviewapp.importing (and with it
+    # this package) and need neither SQLAlchemy nor the app's modules.
     from reviewapp import extensions, reqlog
+    from reviewapp.db import install_sqlite_pragmas
 
     reqlog.init_app(app)  # first, so its timer and request id wrap every other hook
 

@@ -263,7 +263,8 @@ _END = object()
 def extract_in_background(
     items: Iterable[tuple[Hashable, bytes, str]],
     *,
-    ahead: int = 64,
+    ahead: int = 256,
+    ahead_bytes: int = 64 * 1024 * 1024,
     **options,
 ) -> Iterator[tuple[Hashable, Extraction]]:
     """`extract_many` run by a thread of its own, so the workers keep reading while the caller
@@ -271,16 +272,22 @@ def extract_in_background(
     to finish dozens of small files).
 
     `items` is still iterated in the caller's thread (it may read from the caller's database
-    session); up to `ahead` items are handed over before their results come back. `ahead` must
-    exceed what the pool holds at once (workers × QUEUE_DEPTH), which guarantees the thread
-    never waits for an item while the caller waits for a result. Closing the generator early
-    stops the pool once the files being read are done. `options` are `extract_many`'s.
+    session). Items are handed over ahead of their results, up to `ahead` files and
+    `ahead_bytes` bytes, but always more than the pool holds at once (workers × QUEUE_DEPTH):
+    then an item is waiting in the hand-over queue or a result in the other whenever the
+    caller waits, so the thread never waits for an item the caller will not send. Closing the
+    generator early stops the pool once the files being read are done. `options` are
+    `extract_many`'s; keys must be distinct.
     """
-    size = max(1, options.get("workers") or os.cpu_count() or 1)
-    ahead = max(ahead, size * QUEUE_DEPTH + 1)
+    capacity = max(1, options.get("workers") or os.cpu_count() or 1) * QUEUE_DEPTH
     inbox: queue.SimpleQueue = queue.SimpleQueue()
     outbox: queue.SimpleQueue = queue.SimpleQueue()
     stopping = threading.Event()
+    sizes: dict[Hashable, int] = {}  # bytes of each file handed over, until its result
+    held = 0  # their sum
+
+    def room() -> bool:
+        return len(sizes) <= capacity or (len(sizes) < ahead and held < ahead_bytes)
 
     def source() -> Iterator[_Job]:
         while not stopping.is_set() and (job := inbox.get()) is not _END:
@@ -299,23 +306,24 @@ def extract_in_background(
 
     thread = threading.Thread(target=run, name="isolate-feed", daemon=True)
     thread.start()
-    pending, in_flight, exhausted = iter(items), 0, False
+    pending, exhausted = iter(items), False
     try:
         while True:
-            while not exhausted and in_flight < ahead:
+            while not exhausted and room():
                 job = next(pending, None)
                 if job is None:
                     exhausted = True
                     inbox.put(_END)
                 else:
+                    sizes[job[0]] = len(job[1])
+                    held += len(job[1])
                     inbox.put(job)
-                    in_flight += 1
             result = outbox.get()
             if result is _END:
                 return
             if isinstance(result, BaseException):
                 raise result
-            in_flight -= 1
+            held -= sizes.pop(result[0], 0)
             yield result
     finally:
         stopping.set()

@@ -223,3 +223,23 @@ def test_extract_in_background_error_reading_items_reaches_the_caller_and_stops(
     with pytest.raises(RuntimeError, match="went away"):
         list(extract_in_background(items(), workers=1))
     assert not {t for t in threading.enumerate() if t.name == "isolate-feed"} - before
+
+
+def test_extract_in_background_bounds_bytes_ahead_yet_never_starves_the_pool():
+    """Large files: no more than `ahead_bytes` wait ahead, except that the pool always gets
+    more than it holds at once (workers × QUEUE_DEPTH), so the run still finishes."""
+    pulled, seen = [], []
+    big = b"Ann Lee\n" * 131_072  # 1 MiB
+
+    def items():
+        for n in range(10):
+            pulled.append(n)
+            yield n, big, f"{n}.txt"
+
+    limits = Limits(max_text_chars=10**7)
+    results = extract_in_background(items(), workers=1, ahead_bytes=2**21, limits=limits)
+    for _key, result in results:
+        seen.append(len(pulled) - len(seen))
+        assert result.ok
+    assert len(seen) == 10
+    assert max(seen) == 3  # QUEUE_DEPTH (2) for the one worker, and one more
