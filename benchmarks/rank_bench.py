@@ -17,6 +17,8 @@ import argparse
 import time
 from collections.abc import Callable
 
+import pandas as pd
+
 from reviewapp.ranking import (
     METHODS,
     bootstrap_ranks,
@@ -25,7 +27,9 @@ from reviewapp.ranking import (
     rank_candidates,
     reviewer_stats,
 )
+from reviewapp.ranking.calibration import Groups
 from reviewapp.ranking.simulate import simulate_committee
+from reviewapp.ranking.totals import positions, score_reviews
 
 CLOCK = time.perf_counter
 
@@ -39,6 +43,22 @@ def best_of(action: Callable[[], object], repeat: int) -> float:
         action()
         times.append(CLOCK() - start)
     return min(times)
+
+
+def fast_paths(frames: tuple) -> str:
+    """Which of the ranking's fast paths these frames take: the simulated frames must take the
+    ones production frames take, or the figures measure another program."""
+    candidates, reviews, scores, criteria = frames
+    codes = positions(candidates["candidate_id"], reviews["candidate_id"])
+    taken = {
+        "dense scores": score_reviews(reviews, scores, criteria).matrix is not None,
+        "uniform groups": bool(Groups(codes, len(candidates)).uniform),
+        "categorical status": isinstance(reviews["status"].dtype, pd.CategoricalDtype),
+        "categorical recommendation": isinstance(
+            reviews["recommendation"].dtype, pd.CategoricalDtype
+        ),
+    }
+    return ", ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in taken.items())
 
 
 def main() -> None:
@@ -62,6 +82,7 @@ def main() -> None:
         f"{args.candidates:,} candidates × 3 reviews × {args.criteria} criteria, "
         f"{reviewers:,} reviewers, {len(committee.scores):,} scores"
     )
+    print(f"fast paths taken (as `frames.load_frames` frames take them): {fast_paths(frames)}")
 
     baseline = best_of(lambda: committee.scores.groupby("review_id")["value"].mean(), args.repeat)
     print(f"{'baseline groupby(review_id).mean()':44s} {baseline * 1000:8.1f} ms    1.0×")

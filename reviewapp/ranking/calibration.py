@@ -230,7 +230,7 @@ def _conjugate_gradients(
     Nᵀ D_c⁻¹ N (exact when nobody reviews a candidate twice, and positive in any case, which is
     all the method needs). Stops at ‖r‖ ≤ 1e-12·‖rhs‖; None when that takes over 10·n steps.
     """
-    transposed = design.T.tocsr()
+    transposed = design.T  # CSC: its products add in the same order as a CSR copy would
 
     def product(b: np.ndarray) -> np.ndarray:
         per_candidate = design @ b

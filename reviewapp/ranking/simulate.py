@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reviewapp.ranking.totals import RECOMMENDATIONS, STATUSES, SUBMITTED
+
 
 @dataclass(frozen=True)
 class Committee:
@@ -66,9 +68,14 @@ def simulate_committee(
     middle, unit = (low + high) / 2.0, (high - low) / 6.0
     values = np.clip(np.rint(middle + unit * latent), low, high).astype(np.int64)
     mean_latent = latent.mean(axis=1)
-    recommendation = np.array(["strong_no", "no", "yes", "strong_yes"], dtype=object)[
-        np.digitize(mean_latent, [-1.0, 0.0, 1.0])
-    ]
+    # Status and recommendation as Categoricals with fixed categories, as `frames.load_frames`
+    # gives them.
+    recommendation = pd.Categorical.from_codes(
+        np.digitize(mean_latent, [-1.0, 0.0, 1.0]), categories=list(RECOMMENDATIONS)
+    )
+    status = pd.Categorical.from_codes(
+        np.full(n_reviews, STATUSES.index(SUBMITTED)), categories=list(STATUSES)
+    )
 
     candidate_ids = np.arange(1, n_candidates + 1)
     review_ids = np.arange(1, n_reviews + 1)
@@ -82,7 +89,7 @@ def simulate_committee(
             "candidate_id": candidate_ids[candidate_pos],
             "reviewer_id": 1001 + reviewer_pos,
             "rubric_id": 1,
-            "status": "submitted",
+            "status": status,
             "recommendation": recommendation,
             "confidence": rng.integers(1, 4, n_reviews),
         }

@@ -12,16 +12,54 @@ TIE_DECIMALS = 9
 _CHUNK_ELEMENTS = 4_000_000
 
 
+# Below this magnitude, scores rounded to TIE_DECIMALS are exactly the integers
+# rint(score · 10^TIE_DECIMALS) scaled down, distinct integers giving distinct scores.
+_INTEGER_KEYS_BELOW = 1e6
+
+
+def stable_argsort(key: np.ndarray) -> np.ndarray:
+    """`np.argsort(key, kind="stable")` of non-negative integers, as 16-bit radix sorts (numpy
+    radix-sorts 16-bit integers), least significant digit first: several times faster than a
+    64-bit sort for the few digits that keys of 20,000 rows need."""
+    if key.size == 0 or int(key.min()) < 0:
+        return np.argsort(key, kind="stable")
+    top, shift, order = int(key.max()), 0, None
+    while True:
+        digit = ((key >> shift) & 0xFFFF).astype(np.uint16)
+        if order is None:
+            order = np.argsort(digit, kind="stable")
+        else:
+            order = order[np.argsort(digit[order], kind="stable")]
+        shift += 16
+        if top >> shift == 0:
+            return order
+
+
 def competition_ranks(scores: np.ndarray) -> np.ndarray:
     """Ranks of finite scores, 1 = highest; ties (equal to 1e-9) share the smallest rank."""
-    return row_competition_ranks(np.asarray(scores, dtype=float)[None, :])[0]
+    scores = np.asarray(scores, dtype=float)
+    if not (scores.size and float(np.abs(scores).max()) < _INTEGER_KEYS_BELOW):
+        return row_competition_ranks(scores[None, :])[0]
+    # np.round(scores, TIE_DECIMALS) is rint(scores · 10^TIE_DECIMALS) / 10^TIE_DECIMALS: the
+    # integers order and tie exactly as the rounded scores, and radix-sort faster than floats.
+    scaled = np.rint(scores * 10.0**TIE_DECIMALS).astype(np.int64)
+    below_best = int(scaled.max()) - scaled  # 0 for the best score
+    order = stable_argsort(below_best)
+    ordered = below_best[order]
+    starts = np.zeros(scores.size, dtype=np.int32)
+    starts[1:] = np.where(ordered[1:] != ordered[:-1], np.arange(1, scores.size, dtype=np.int32), 0)
+    np.maximum.accumulate(starts, out=starts)
+    ranks = np.empty_like(starts)
+    ranks[order] = starts + 1
+    return ranks
 
 
 def row_competition_ranks(matrix: np.ndarray) -> np.ndarray:
     """Competition ranks within each row of a 2-D array of finite scores (int32)."""
     rounded = np.round(matrix, TIE_DECIMALS)
     n_rows, n_cols = rounded.shape
-    order = np.argsort(-rounded, axis=1, kind="stable")
+    # Tied scores get one rank whatever their order, so an unstable sort (faster) will do.
+    order = np.argsort(-rounded, axis=1)
     ordered = np.take_along_axis(rounded, order, axis=1)
     starts = np.zeros((n_rows, n_cols), dtype=np.int32)
     if n_cols > 1:
