@@ -1,5 +1,6 @@
 """`reviewapp import SLUG PATH...` and `reviewapp worker`: thin wrappers over the pipeline."""
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -49,6 +50,19 @@ def _summary(batch) -> str:
     return "\n".join(lines)
 
 
+def _warm_up_first(command):
+    """Start the workers' server before the app is loaded: it imports the readers meanwhile,
+    and the first files are read as soon as the batch starts."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        if kwargs.get("workers") != 0:
+            warm_up()
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
 @click.command("import")
 @click.argument("slug")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -57,6 +71,7 @@ def _summary(batch) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable per-file report.")
 @click.option("--workers", type=int, default=None, help="Extraction processes (default: cores).")
+@_warm_up_first
 @with_appcontext
 def import_command(slug, paths, manifest, as_json, workers):
     """Import CV files, folders and zips into the position SLUG."""
@@ -74,8 +89,6 @@ def import_command(slug, paths, manifest, as_json, workers):
             bar.update(batch.processed - 1)
         bar.update(1)
 
-    if workers != 0:
-        warm_up()  # the workers' server loads the readers while the files are read
     files = collect_files(list(paths))
     manifest_file = (manifest.name, manifest.read_bytes()) if manifest else None
     try:
