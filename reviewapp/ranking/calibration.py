@@ -245,16 +245,18 @@ def _conjugate_gradients(
     direction = z.copy()
     rz = residual @ z
     stop = _CG_RTOL * np.linalg.norm(rhs)
+    step = np.empty(n_reviewers)  # work vector: the updates below allocate nothing
     for _ in range(10 * n_reviewers):
         if np.linalg.norm(residual) <= stop:
             return x
         q = product(direction)
         alpha = rz / (direction @ q)
-        x += alpha * direction
-        residual -= alpha * q
-        z = residual / jacobi
+        x += np.multiply(alpha, direction, out=step)
+        residual -= np.multiply(alpha, q, out=step)
+        np.divide(residual, jacobi, out=z)
         rz, previous = residual @ z, rz
-        direction = z + (rz / previous) * direction
+        direction *= rz / previous  # z + β·direction, the same sum in the other order
+        direction += z
     return None
 
 

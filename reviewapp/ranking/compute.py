@@ -79,9 +79,48 @@ def _name_keys(names: list) -> list[str]:
     return [(n.casefold() if n.isascii() else fold(n)) if isinstance(n, str) else "" for n in names]
 
 
+def _ascii_name_order(names: list) -> np.ndarray | None:
+    """`_name_order` when every name is an ASCII string without NUL, else None: no key string
+    per name. The lowercased names (ASCII casefolding) as NUL-padded bytes, read as big-endian
+    8-byte integers, order as the strings do (a prefix first); a stable sort per 8-byte chunk,
+    last chunk first, then orders the rows as a stable sort of the names would."""
+    try:
+        joined = "\0".join(names)
+    except TypeError:  # a missing name (None / NaN) among them
+        return None
+    if not names or not joined.isascii():
+        return None
+    text = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
+    ends = np.flatnonzero(text == 0)  # one past each name but the last
+    if ends.size != len(names) - 1:  # a name holds a NUL
+        return None
+    starts = np.append(0, ends + 1)
+    lengths = np.append(ends, text.size) - starts
+    width = max(8, -(-int(lengths.max()) // 8) * 8)
+    text = np.append(text, np.zeros(width, dtype=np.uint8))  # room to read past the last name
+    # Every byte offset's next 8 bytes as a big-endian integer (an unaligned view, no copy): one
+    # gather per 8-byte chunk of every name, then the bytes past the name's end masked to NUL.
+    words = np.ndarray((text.size - 7,), dtype=">u8", buffer=text, strides=(1,))
+    # kept[m]: the top m bytes of a word, the ones inside a name with m bytes left.
+    kept = np.array([(2**64 - 1) ^ ((1 << 8 * (8 - m)) - 1) for m in range(9)], dtype=np.uint64)
+    shortest, order = int(lengths.min()), np.arange(len(names))
+    for at in range(width - 8, -1, -8):  # last chunk first
+        chunk = words[starts + at].astype(np.uint64)
+        if shortest < at + 8:  # some name ends before the chunk does
+            chunk &= kept[np.clip(lengths - at, 0, 8)]
+        # A constant chunk (NUL padding, a common prefix) orders nothing.
+        if not (chunk == chunk[0]).all():
+            order = order[np.argsort(chunk[order], kind="stable")]
+    return order
+
+
 def _name_order(names: np.ndarray) -> np.ndarray:
     """Stable argsort of `names` by casefolded name (see `_name_keys`)."""
-    keys = _name_keys(names.tolist())
+    listed = names.tolist()
+    order = _ascii_name_order(listed)
+    if order is not None:
+        return order
+    keys = _name_keys(listed)
     return np.fromiter(sorted(range(len(keys)), key=keys.__getitem__), np.int64, len(keys))
 
 
@@ -299,9 +338,10 @@ def rank_candidates(
         "n_reviews": np.take(n_reviews, order),
         "std": np.take(std, order),
         "flags": _flag_lists(np.take(flag_code, order)),
-        "rank_lo": _nullable_int(np.take(rank_lo, order)),
-        "rank_hi": _nullable_int(np.take(rank_hi, order)),
-        "p_top_k": np.take(p_top_k, order),
+        # Without resamples the interval columns are NaN throughout: nothing to reorder.
+        "rank_lo": _nullable_int(np.take(rank_lo, order) if bootstrap > 0 else rank_lo),
+        "rank_hi": _nullable_int(np.take(rank_hi, order) if bootstrap > 0 else rank_hi),
+        "p_top_k": np.take(p_top_k, order) if bootstrap > 0 else p_top_k,
     }
     criterion_means = np.take(criterion_means, order, axis=0)
     for j, name in enumerate(scored.names):

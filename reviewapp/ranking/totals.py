@@ -277,15 +277,16 @@ def _score_dense(
     """`score_reviews` for the dense layout: criterion by criterion, the same arithmetic in the
     same order as the general path (so bit-for-bit the same totals), and no array per score."""
     values, rows = dense
-    # Normalised scores criterion by criterion, each a contiguous row: one transposing pass,
-    # then every operation runs on contiguous memory (strided columns are several times slower).
-    norm = np.empty((len(rows), len(reviews)))
-    np.subtract(values.T, lo[rows][:, None], out=norm)
-    norm /= span[rows][:, None]
-    norm *= weights[rows][:, None]
+    # Criterion by criterion, added in order as the general path adds: one strided read of the
+    # column into a contiguous buffer, then contiguous operations on it. The buffer is reused,
+    # so no reviews × criteria float copy is ever made.
     numerator = np.zeros(len(reviews))
-    for column in norm:  # added criterion by criterion, as the general path adds
-        numerator += column
+    norm = np.empty(len(reviews))
+    for j, row in enumerate(rows.tolist()):
+        np.subtract(values[:, j], lo[row], out=norm)
+        norm /= span[row]
+        norm *= weights[row]
+        numerator += norm
     denominator = float(weights.sum())
     total = np.full(len(reviews), np.nan)
     if denominator > 0:

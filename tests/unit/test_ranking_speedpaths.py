@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from reviewapp.ranking import rank_candidates
 from reviewapp.ranking.compute import (
+    _ascii_name_order,
     _name_keys,
+    _name_order,
     _recommendation_counts,
     display_order,
 )
@@ -129,6 +131,50 @@ def test_display_order_distinct_keys_ignore_names():
     names = np.array([None, "zed", "Émile"], dtype=object)
     order = display_order(rank, np.array([3, 3, 3]), names, np.array([1, 2, 3]))
     assert order.tolist() == [1, 2, 0]
+
+
+ASCII_NAMES = st.text(alphabet="aAbBzZ09 ~\n\x7f\x01", max_size=20)
+
+
+def reference_name_order(names):
+    keys = _name_keys(list(names))
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(ASCII_NAMES, st.sampled_from(["Ann", "ann", "ANN", "", "a" * 17])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_ascii_name_order_is_the_casefolded_name_sort(names):
+    # Byte chunks of the lowercased names: prefixes, shared 8-byte chunks, empty names, equal
+    # names (kept in row order), names shorter and longer than 8 and 16 bytes.
+    order = _ascii_name_order(names)
+    assert order is not None
+    np.testing.assert_array_equal(order, reference_name_order(names))
+
+
+@pytest.mark.parametrize(
+    "names", [["a", None], ["a", float("nan")], ["é", "e"], ["a\0b", "a"], ["x", 3], []]
+)
+def test_ascii_name_order_leaves_other_names_to_the_key_sort(names):
+    assert _ascii_name_order(names) is None
+    np.testing.assert_array_equal(
+        _name_order(np.array(names, dtype=object)), reference_name_order(names)
+    )
+
+
+def test_ascii_name_order_large_shuffled():
+    rng = np.random.default_rng(3)
+    stems = ["Candidate", "candidate", "CANDIDATE x", "Ann", "ann-marie", ""]
+    numbers, widths = rng.integers(0, 3_000, 20_000), rng.integers(0, 24, 20_000)
+    names = [f"{stems[i % 6]} {numbers[i]:05d}"[: widths[i]] for i in range(20_000)]
+    np.testing.assert_array_equal(
+        _name_order(np.array(names, dtype=object)), reference_name_order(names)
+    )
 
 
 def reference_competition_ranks(scores):
