@@ -36,6 +36,11 @@ def institution_key(name: str) -> str:
     return " ".join(word for word in words if word not in {"at", "of", "the"})
 
 
+def _normal_emails(emails) -> set[str]:
+    """E-mail addresses as matching compares them: trimmed, lower case, blanks dropped."""
+    return {e.strip().lower() for e in emails or [] if e and e.strip()}
+
+
 @dataclass
 class Facts:
     """What matching needs to know about one person: name, e-mails, titles, institutions."""
@@ -61,16 +66,16 @@ class Facts:
         institutions.add(institution_key(current.get("institution") or ""))
         return cls(
             name=name or "",
-            emails={e.strip().lower() for e in emails or [] if e and e.strip()},
+            emails=_normal_emails(emails),
             titles=titles,
             institutions={i for i in institutions if i},
         )
 
     def with_emails(self, emails) -> "Facts":
-        """The same person's facts with other e-mail addresses (normalised as above)."""
+        """The same person's facts with other e-mail addresses."""
         return Facts(
             name=self.name,
-            emails={e.strip().lower() for e in emails or [] if e and e.strip()},
+            emails=_normal_emails(emails),
             titles=list(self.titles),
             institutions=set(self.institutions),
         )
