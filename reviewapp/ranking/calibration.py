@@ -70,15 +70,20 @@ class Groups:
             out[self.filled] /= self.counts[self.filled].reshape(shape)
         return out
 
-    def std(self, values: np.ndarray) -> np.ndarray:
-        """Population standard deviation (ddof 0) per group, two-pass; NaN for an empty group."""
-        squares = (values - self.mean(values)[self.codes]) ** 2
+    def std(self, values: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+        """Population standard deviation (ddof 0) per group, two-pass; NaN for an empty group.
+
+        `mean`, when given, is `self.mean(values)`, already computed by the caller.
+        """
+        squares = values - (self.mean(values) if mean is None else mean)[self.codes]
+        squares *= squares
         return np.sqrt(self.mean(squares))
 
     def median(self, values: np.ndarray) -> np.ndarray:
         """Median per group (see `group_median`)."""
-        sizes = [self.uniform] if self.uniform else None
-        return _sorted_median(self.sorted(values), self.counts, self.starts, sizes)
+        if self.uniform:  # the groups are the rows of a matrix: no gather
+            return _row_medians(values.reshape(self.n_groups, self.uniform))
+        return _sorted_median(self.sorted(values), self.counts, self.starts)
 
 
 def group_mean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -113,33 +118,25 @@ def group_median(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.nda
     return _sorted_median(values[np.argsort(codes, kind="stable")], counts, starts)
 
 
-def _sorted_median(
-    ordered: np.ndarray,
-    counts: np.ndarray,
-    starts: np.ndarray,
-    sizes: list[int] | None = None,
-) -> np.ndarray:
-    """Median per group of values sorted by group; `starts` and `counts` index every group.
-
-    `sizes`, when known, lists the distinct non-zero counts (one size: every group has it).
-    """
+def _sorted_median(ordered: np.ndarray, counts: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Median per group of values sorted by group; `starts` and `counts` index every group."""
     out = np.full(counts.size, np.nan)
     if ordered.size == 0:
         return out
-    every = sizes is not None and len(sizes) == 1  # then no group is empty either
-    if sizes is None:
-        sizes = np.unique(counts[counts > 0]).tolist()
-    for size in sizes:
-        members = np.arange(counts.size) if every else np.flatnonzero(counts == size)
-        first = starts[members]
-        if size == 1:
-            out[members] = ordered[first]
-        elif size == 3:  # the middle value, selected exactly (no arithmetic), without a sort
-            a, b, c = ordered[first], ordered[first + 1], ordered[first + 2]
-            out[members] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
-        else:
-            out[members] = np.median(ordered[first[:, None] + np.arange(size)], axis=1)
+    for size in np.unique(counts[counts > 0]).tolist():
+        members = np.flatnonzero(counts == size)
+        out[members] = _row_medians(ordered[starts[members][:, None] + np.arange(size)])
     return out
+
+
+def _row_medians(rows: np.ndarray) -> np.ndarray:
+    """Median of each row (mean of the two middle values for an even count)."""
+    if rows.shape[1] == 1:
+        return rows[:, 0].astype(float)
+    if rows.shape[1] == 3:  # the middle value, selected exactly (no arithmetic), without a sort
+        a, b, c = rows[:, 0], rows[:, 1], rows[:, 2]
+        return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c)).astype(float)
+    return np.median(rows, axis=1)
 
 
 def zscore_values(total: np.ndarray, reviewer: np.ndarray, n_reviewers: int) -> np.ndarray:
@@ -156,15 +153,18 @@ def zscore_values(total: np.ndarray, reviewer: np.ndarray, n_reviewers: int) -> 
     counts = np.bincount(reviewer, minlength=n_reviewers)
     mu_r = np.bincount(reviewer, weights=total, minlength=n_reviewers)
     np.divide(mu_r, counts, out=mu_r, where=counts > 0)
-    squares = np.bincount(reviewer, weights=(total - mu_r[reviewer]) ** 2, minlength=n_reviewers)
+    deviation = total - mu_r[reviewer]
+    deviation *= deviation
+    squares = np.bincount(reviewer, weights=deviation, minlength=n_reviewers)
     sigma_r = np.sqrt(np.divide(squares, counts, out=np.zeros(n_reviewers), where=counts > 0))
     own = (counts >= 2) & (sigma_r > SIGMA_TOLERANCE)
-    # Per reviewer, the centre and spread each review is measured against (own or everyone's).
-    centre = np.where(own, mu_r, mu)[reviewer]
-    spread = np.where(own, sigma_r, sigma)[reviewer]
-    z = total - centre
-    z /= spread
-    return mu + sigma * z
+    # μ + σ·(T − centre)/spread, with each reviewer's centre and spread (own or everyone's), is
+    # T·scale + shift per reviewer: two lookups per review. Everyone's gives scale 1, shift 0.
+    scale = sigma / np.where(own, sigma_r, sigma)
+    shift = mu - np.where(own, mu_r, mu) * scale
+    values = total * scale[reviewer]
+    values += shift[reviewer]
+    return values
 
 
 def reviewer_effects(
@@ -175,6 +175,7 @@ def reviewer_effects(
     n_reviewers: int,
     ridge: float = DEFAULT_RIDGE,
     dense_limit: int = DENSE_LIMIT,
+    groups: Groups | None = None,
 ) -> np.ndarray:
     """Reviewer effects b of T = μ + a_candidate + b_reviewer + noise, by ridge least squares.
 
@@ -183,17 +184,19 @@ def reviewer_effects(
     when the review graph is not connected (an isolated group's reviewers average 0). Solved on the
     sparse design by eliminating the candidate effects (Schur complement on the reviewers),
     (D_r + ridge·I − Nᵀ D_c⁻¹ N) b = y_r − Nᵀ D_c⁻¹ y_c, N the candidate × reviewer count matrix.
+    `groups`, when given, is `Groups(candidate, n_candidates)`, already built by the caller.
     """
     if not ridge > 0:
         raise ValueError("ridge must be > 0")
     if total.size == 0 or n_reviewers == 0:
         return np.zeros(n_reviewers)
+    groups = groups or Groups(candidate, n_candidates)
     y = total - total.mean()
-    per_candidate = np.bincount(candidate, minlength=n_candidates).astype(float)
+    per_candidate = groups.counts.astype(float)
     inverse = np.divide(1.0, per_candidate, out=np.zeros(n_candidates), where=per_candidate > 0)
     per_reviewer = np.bincount(reviewer, minlength=n_reviewers).astype(float)
-    design = _design(candidate, n_candidates, reviewer, n_reviewers)
-    y_candidate = np.bincount(candidate, weights=y, minlength=n_candidates)
+    design = _design(groups, reviewer, n_reviewers)
+    y_candidate = groups.sum(y)
     rhs = np.bincount(reviewer, weights=y, minlength=n_reviewers) - design.T @ (
         inverse * y_candidate
     )
@@ -207,17 +210,16 @@ def reviewer_effects(
     return effects
 
 
-def _design(
-    candidate: np.ndarray, n_candidates: int, reviewer: np.ndarray, n_reviewers: int
-) -> sp.csr_matrix:
+def _design(groups: Groups, reviewer: np.ndarray, n_reviewers: int) -> sp.csr_matrix:
     """N, the candidate × reviewer count matrix, in CSR; built directly (no COO sort) when the
-    reviews are listed candidate by candidate."""
-    ones = np.ones(candidate.size)
-    if candidate.size < 2 or bool((candidate[1:] >= candidate[:-1]).all()):
-        indptr = np.zeros(n_candidates + 1, dtype=np.int64)
-        np.cumsum(np.bincount(candidate, minlength=n_candidates), out=indptr[1:])
-        return sp.csr_matrix((ones, reviewer, indptr), shape=(n_candidates, n_reviewers))
-    return sp.csr_matrix((ones, (candidate, reviewer)), shape=(n_candidates, n_reviewers))
+    reviews are listed candidate by candidate, with 32-bit indices that scipy takes as they are."""
+    codes, n_candidates = groups.codes, groups.n_groups
+    ones = np.ones(codes.size)
+    if groups.order is None and codes.size < 2**31 and n_reviewers < 2**31:
+        indptr = np.append(groups.starts, codes.size).astype(np.int32)
+        columns = reviewer.astype(np.int32)
+        return sp.csr_matrix((ones, columns, indptr), shape=(n_candidates, n_reviewers))
+    return sp.csr_matrix((ones, (codes, reviewer)), shape=(n_candidates, n_reviewers))
 
 
 def _conjugate_gradients(
@@ -226,9 +228,10 @@ def _conjugate_gradients(
     """Jacobi-preconditioned conjugate gradients on the reviewer system.
 
     The product (D_r + ridge·I − Nᵀ D_c⁻¹ N)·b is two sparse products with N, so the reviewer
-    system is never assembled. The preconditioner uses Σ_c N_cr / n_c for the diagonal of
-    Nᵀ D_c⁻¹ N (exact when nobody reviews a candidate twice, and positive in any case, which is
-    all the method needs). Stops at ‖r‖ ≤ 1e-12·‖rhs‖; None when that takes over 10·n steps.
+    system is never assembled. The preconditioner uses Σ_c N_cr / n_c for the
+    diagonal of Nᵀ D_c⁻¹ N (exact when nobody reviews a candidate twice, and positive in any
+    case, which is all the method needs). Stops at ‖r‖ ≤ 1e-12·‖rhs‖; None when that takes over
+    10·n steps.
     """
     transposed = design.T  # CSC: its products add in the same order as a CSR copy would
 
@@ -244,10 +247,10 @@ def _conjugate_gradients(
     z = residual / jacobi
     direction = z.copy()
     rz = residual @ z
-    stop = _CG_RTOL * np.linalg.norm(rhs)
+    stop = (_CG_RTOL * np.linalg.norm(rhs)) ** 2  # on ‖r‖², a dot product (cheaper than norm)
     step = np.empty(n_reviewers)  # work vector: the updates below allocate nothing
     for _ in range(10 * n_reviewers):
-        if np.linalg.norm(residual) <= stop:
+        if residual @ residual <= stop:
             return x
         q = product(direction)
         alpha = rz / (direction @ q)
@@ -268,9 +271,13 @@ def adjusted_values(
     n_reviewers: int,
     ridge: float = DEFAULT_RIDGE,
     dense_limit: int = DENSE_LIMIT,
+    groups: Groups | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per review T − b_reviewer, whose mean per candidate is μ + candidate effect; and b."""
+    """Per review T − b_reviewer, whose mean per candidate is μ + candidate effect; and b.
+
+    `groups`, when given, is `Groups(candidate, n_candidates)`, already built by the caller.
+    """
     effects = reviewer_effects(
-        total, candidate, n_candidates, reviewer, n_reviewers, ridge, dense_limit
+        total, candidate, n_candidates, reviewer, n_reviewers, ridge, dense_limit, groups
     )
     return total - effects[reviewer], effects

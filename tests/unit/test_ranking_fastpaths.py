@@ -105,8 +105,12 @@ def test_rank_candidates_unequal_review_counts_match_reference():
 @pytest.mark.parametrize(
     "codes",
     [
-        np.array([0, 0, 1, 1, 2, 2]),  # uniform, in order
-        np.array([2, 0, 1, 0, 2, 1]),  # uniform, shuffled
+        np.array([0, 0, 1, 1, 2, 2]),  # in order, the last group empty
+        np.array([2, 0, 1, 0, 2, 1]),  # shuffled, the last group empty
+        np.arange(4),  # uniform: one value per group
+        np.repeat(np.arange(4), 2),  # uniform, in order: two per group
+        np.repeat(np.arange(4), 3),  # uniform, in order: three (the middle value)
+        np.repeat(np.arange(4), 4),  # uniform, in order: four
         np.array([0, 0, 0, 2, 3, 3]),  # uneven, an empty group
         np.array([], dtype=int),
     ],
@@ -115,10 +119,15 @@ def test_groups_match_bincount_helpers(codes):
     n_groups = 4
     values = np.linspace(3.0, 17.0, codes.size) ** 1.5
     groups = Groups(codes, n_groups)
+    counts = np.bincount(codes, minlength=n_groups)
+    in_order = bool((codes[1:] >= codes[:-1]).all())
+    assert bool(groups.uniform) == (in_order and codes.size > 0 and len(set(counts)) == 1)
     np.testing.assert_array_equal(groups.counts, np.bincount(codes, minlength=n_groups))
     np.testing.assert_allclose(groups.mean(values), group_mean(values, codes, n_groups))
     np.testing.assert_allclose(groups.std(values), group_std(values, codes, n_groups))
     np.testing.assert_array_equal(groups.median(values), group_median(values, codes, n_groups))
+    by_pandas = pd.Series(values).groupby(codes).median().reindex(range(n_groups))
+    np.testing.assert_allclose(groups.median(values), by_pandas.to_numpy(), equal_nan=True)
     matrix = np.stack([values, 2 * values], axis=1)
     np.testing.assert_allclose(
         groups.mean(matrix)[:, 1], 2 * group_mean(values, codes, n_groups), equal_nan=True
