@@ -27,7 +27,13 @@ from reviewapp.ranking.totals import (
     score_reviews,
     submitted,
 )
-from reviewapp.ranking.uncertainty import bootstrap_ranks, competition_ranks, stable_argsort
+from reviewapp.ranking.uncertainty import (
+    bootstrap_ranks,
+    competition_ranks,
+    sorted_competition_ranks,
+    stable_argsort,
+    tie_levels,
+)
 from reviewapp.textutil import fold
 
 METHODS = ("mean", "median", "zscore", "adjusted")
@@ -58,6 +64,8 @@ _FLAG_SETS = (
     (FLAG_INSUFFICIENT,),
     (FLAG_DISAGREEMENT, FLAG_INSUFFICIENT),
 )
+# Recommendation → its column among the counts (built once: an Index is immutable).
+_RECOMMENDATION_INDEX = pd.Index(RECOMMENDATIONS, dtype=object)
 
 
 def _flag_lists(flag_code: np.ndarray) -> np.ndarray:
@@ -90,7 +98,8 @@ def _ascii_name_order(names: list) -> np.ndarray | None:
         return None
     if not names or not joined.isascii():
         return None
-    text = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
+    text = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    text = text + 32 * ((text >= 65) & (text <= 90)).view(np.uint8)  # A–Z → a–z
     ends = np.flatnonzero(text == 0)  # one past each name but the last
     if ends.size != len(names) - 1:  # a name holds a NUL
         return None
@@ -132,33 +141,78 @@ def display_order(
     Names are casefolded, and non-ASCII ones also stripped of diacritics (`textutil.fold`).
     """
     size = len(rank)
+    position = np.where(np.isnan(rank), size + 1, rank).astype(np.int64)
+    return _key_order(_with_reviews(position, n_reviews), names, ids)
+
+
+def rank_and_order(
+    score: np.ndarray, n_reviews: np.ndarray, names: np.ndarray, ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rank, order): `competition_ranks` of the scores (NaN score: no rank, NaN) and the
+    `display_order` of those ranks, from one sort. The scores' integer tie levels (see
+    `uncertainty.tie_levels`) order and tie as the ranks do, so the sort that puts the rows in
+    display order also lists every run of tied scores together, which is all ranks need."""
+    size = len(score)
+    ranked = ~np.isnan(score)
+    rank = np.full(size, np.nan)
+    levels = tie_levels(score[ranked])
+    key = None
+    if levels is not None:
+        level = np.full(size, int(levels.max()) + 1)  # the unranked rows after every ranked one
+        level[ranked] = levels
+        key = _with_reviews(level, n_reviews)
+    if key is None:  # scores too large for integer keys: rank, then order by rank
+        rank[ranked] = competition_ranks(score[ranked])
+        return rank, display_order(rank, n_reviews, names, ids)
+    order = _key_order(key, names, ids)
+    rank[order] = sorted_competition_ranks(level[order])
+    rank[~ranked] = np.nan
+    return rank, order
+
+
+def _with_reviews(level: np.ndarray, n_reviews: np.ndarray) -> np.ndarray | None:
+    """(level ascending, more reviews first) as one non-negative integer per row; None if that
+    would not fit in 63 bits."""
+    most = int(n_reviews.max()) + 1 if n_reviews.size else 1
+    if level.size and (int(level.max()) + 1) * most >= 2**63:
+        return None
+    return level * most + (most - 1 - n_reviews)
+
+
+def _key_order(key: np.ndarray, names: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Stable order of the rows by integer `key` ascending, then casefolded name, then id.
+
+    One sort of the keys (taken in id order); names then only order the rows whose keys tie.
+    """
+    size = len(key)
     if size < 2:
         return np.arange(size)
-    position = np.where(np.isnan(rank), size + 1, rank).astype(np.int64)
-    most = int(n_reviews.max()) + 1
-    key = position * most + (most - 1 - n_reviews)  # (rank, more reviews first) as one integer
     if ids.dtype.kind in "iu":
         by_id = None if bool((ids[1:] >= ids[:-1]).all()) else np.argsort(ids, kind="stable")
     else:
         by_id = np.argsort(pd.factorize(pd.Series(ids), sort=True)[0], kind="stable")
-    per_rank = np.bincount(position)
-    if 2 * int(per_rank[per_rank > 1].sum()) > size:
-        # Mostly ties (means of a few integer scores): order every row by (name, id), then
-        # stably by key.
-        by_name = _name_order(names if by_id is None else names[by_id])
-        if by_id is not None:
-            by_name = by_id[by_name]
-        return by_name[stable_argsort(key[by_name])]
-    # Else by (key, id) first: a stable sort of the keys taken in id order.
     in_id_order = key if by_id is None else key[by_id]
-    by_key = stable_argsort(in_id_order)  # id positions
+    # Any sort will do (numpy's default is the fastest): rows with equal keys are put in (name,
+    # id) order below whatever order it leaves them in.
+    by_key = np.argsort(in_id_order)  # id positions
     sorted_key = in_id_order[by_key]
     order = by_key if by_id is None else by_id[by_key]
-    # Names only break ties of the key: re-sort just the rows in runs of equal keys by (key,
-    # name, id). Continuous scores leave few such rows (the unranked ones).
     tied = sorted_key[1:] == sorted_key[:-1]
-    if not tied.any():
+    n_tied = int(np.count_nonzero(tied))
+    if not n_tied:
         return order
+    # The runs of equal keys numbered in order: keys that sort in fewer radix digits.
+    run = np.zeros(size, dtype=np.int64)
+    np.cumsum(~tied, out=run[1:])
+    if 2 * n_tied > size:
+        # Mostly ties (means of a few integer scores): every row in (name, id) order, then
+        # stably by run; the names are read in place, no row's name is gathered first.
+        run_at = np.empty(size, dtype=np.int64)
+        run_at[by_key] = run  # by id position
+        by_name = _name_order(names if by_id is None else names[by_id])  # id positions
+        by_name = by_name[stable_argsort(run_at[by_name])]
+        return by_name if by_id is None else by_id[by_name]
+    # Few ties (continuous scores): re-sort just the rows in runs by (run, name, id).
     in_run = np.zeros(size, dtype=bool)
     in_run[1:] = tied
     in_run[:-1] |= tied
@@ -170,7 +224,7 @@ def display_order(
     by_id_order = slot[slot >= 0]  # positions in `at`, in id order
     rows = order[at]
     by_name = by_id_order[_name_order(names[rows[by_id_order]])]  # positions in `at`
-    order[at] = rows[by_name[stable_argsort(sorted_key[at][by_name])]]
+    order[at] = rows[by_name[stable_argsort(run[at][by_name])]]
     return order
 
 
@@ -190,18 +244,17 @@ def _dense_codes(ids: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _recommendation_counts(recommendation: pd.Series, codes: np.ndarray, n: int) -> np.ndarray:
     """Candidate × (strong_no, no, yes, strong_yes) counts of submitted recommendations."""
-    known = pd.Index(RECOMMENDATIONS, dtype=object)
     if isinstance(recommendation.dtype, pd.CategoricalDtype):  # per category, not per review
         categories = recommendation.dtype.categories
         labels = recommendation.array.codes
         if tuple(categories) == RECOMMENDATIONS:  # the codes are the kinds (−1: missing)
             kind = labels.astype(np.int64)
         else:  # category → kind, and a last −1 that code −1 (missing) reads
-            kind = np.append(known.get_indexer(categories), -1)[labels]
+            kind = np.append(_RECOMMENDATION_INDEX.get_indexer(categories), -1)[labels]
     else:
         values = np.asarray(recommendation.array)
         # An object Index built without a copy or type inference: hashing the labels is the cost.
-        kind = known.get_indexer(pd.Index(values, dtype=object, copy=False))
+        kind = _RECOMMENDATION_INDEX.get_indexer(pd.Index(values, dtype=object, copy=False))
     key = codes * 4
     key += kind
     if kind.size and int(kind.min()) < 0:  # missing or unknown recommendations count nowhere
@@ -236,6 +289,53 @@ def _criterion_means(
     return criterion_means.reshape(size, n_names)
 
 
+def _rank_intervals(
+    values: np.ndarray,
+    candidate: np.ndarray,
+    ranked: np.ndarray,
+    order: np.ndarray,
+    *,
+    statistic: str,
+    resamples: int,
+    seed: int,
+    shortlist_size: int,
+) -> dict[str, object]:
+    """The rank_lo, rank_hi and p_top_k columns in display `order`: `bootstrap_ranks` of the
+    ranked candidates' per-review `values` (`candidate` gives each value's candidate), missing
+    for the unranked, and throughout when there are no resamples."""
+    size = ranked.size
+    if resamples <= 0:
+        missing = np.ones(size, dtype=bool)
+        return {
+            "rank_lo": pd.arrays.IntegerArray(np.zeros(size, dtype=np.int64), missing),
+            "rank_hi": pd.arrays.IntegerArray(np.zeros(size, dtype=np.int64), missing.copy()),
+            "p_top_k": np.full(size, np.nan),
+        }
+    compact = np.full(size, -1)  # position among the ranked candidates
+    compact[ranked] = np.arange(int(ranked.sum()))
+    interval = bootstrap_ranks(
+        values,
+        compact[candidate],
+        int(ranked.sum()),
+        statistic=statistic,
+        resamples=resamples,
+        seed=seed,
+        shortlist_size=shortlist_size,
+    )
+    columns = {}
+    for name, ranked_values in (
+        ("rank_lo", interval.low),
+        ("rank_hi", interval.high),
+        ("p_top_k", interval.p_top_k),
+    ):
+        column = np.full(size, np.nan)
+        column[ranked] = ranked_values
+        columns[name] = np.take(column, order)
+    columns["rank_lo"] = _nullable_int(columns["rank_lo"])
+    columns["rank_hi"] = _nullable_int(columns["rank_hi"])
+    return columns
+
+
 def rank_candidates(
     candidates: pd.DataFrame,
     reviews: pd.DataFrame,
@@ -266,12 +366,12 @@ def rank_candidates(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     candidates = ensure_columns(candidates, CANDIDATE_COLUMNS, "candidates")
-    ids = candidates["candidate_id"].to_numpy()
-    names = candidates["name"].to_numpy(dtype=object)
+    id_column, name_column = candidates["candidate_id"], candidates["name"]
+    ids, names = id_column.to_numpy(), name_column.to_numpy(dtype=object)
     size = len(ids)
 
     counted = submitted(reviews)
-    codes = positions(candidates["candidate_id"], counted["candidate_id"])
+    codes = positions(id_column, counted["candidate_id"])
     if (codes < 0).any():  # reviews of candidates outside `candidates`
         counted, codes = counted[codes >= 0], codes[codes >= 0]
     scored = score_reviews(counted, scores, criteria, weight_overrides)
@@ -285,7 +385,9 @@ def rank_candidates(
     groups = Groups(candidate, size)
     n_reviews = groups.counts.astype(np.int64)
     z_values = zscore_values(total, reviewer, n_reviewers)
-    adjusted, _ = adjusted_values(total, candidate, size, reviewer, n_reviewers, ridge)
+    adjusted, _ = adjusted_values(
+        total, candidate, size, reviewer, n_reviewers, ridge, groups=groups
+    )
     columns = {
         "mean": groups.mean(total),
         "median": groups.median(total),
@@ -294,29 +396,9 @@ def rank_candidates(
     }
     score = columns[method]
     ranked = n_reviews > 0
-    rank = np.full(size, np.nan)
-    rank[ranked] = competition_ranks(score[ranked])
+    rank, order = rank_and_order(score, n_reviews, names, ids)
 
-    compact = np.full(size, -1)
-    compact[ranked] = np.arange(int(ranked.sum()))
-    per_review = {"mean": total, "median": total, "zscore": z_values, "adjusted": adjusted}
-    interval = bootstrap_ranks(
-        per_review[method],
-        compact[candidate],
-        int(ranked.sum()),
-        statistic="median" if method == "median" else "mean",
-        resamples=bootstrap,
-        seed=seed,
-        shortlist_size=shortlist_size,
-    )
-    rank_lo, rank_hi, p_top_k = (np.full(size, np.nan) for _ in range(3))
-    rank_lo[ranked], rank_hi[ranked], p_top_k[ranked] = (
-        interval.low,
-        interval.high,
-        interval.p_top_k,
-    )
-
-    std = groups.std(total)
+    std = groups.std(total, columns["mean"])
     no_side = recommendations[:, 0] + recommendations[:, 1]
     yes_side = recommendations[:, 2] + recommendations[:, 3]
     both_sides = (no_side > 0) & (yes_side > 0)
@@ -326,22 +408,29 @@ def rank_candidates(
 
     criterion_means = _criterion_means(scored, codes, size, groups if everyone else None)
 
-    order = display_order(rank, n_reviews, names, ids)
+    per_review = {"mean": total, "median": total, "zscore": z_values, "adjusted": adjusted}
+    intervals = _rank_intervals(
+        per_review[method],
+        candidate,
+        ranked,
+        order,
+        statistic="median" if method == "median" else "mean",
+        resamples=bootstrap,
+        seed=seed,
+        shortlist_size=shortlist_size,
+    )
     # np.take: several times faster than fancy indexing, on 2-D rows above all.
     method_columns = {name: np.take(values, order) for name, values in columns.items()}
     out = {
         "candidate_id": np.take(ids, order),
-        "name": candidates["name"].array.take(order),
+        "name": name_column.array.take(order),
         "rank": _nullable_int(np.take(rank, order)),
         "score": method_columns[method].copy(),
         **method_columns,
         "n_reviews": np.take(n_reviews, order),
         "std": np.take(std, order),
         "flags": _flag_lists(np.take(flag_code, order)),
-        # Without resamples the interval columns are NaN throughout: nothing to reorder.
-        "rank_lo": _nullable_int(np.take(rank_lo, order) if bootstrap > 0 else rank_lo),
-        "rank_hi": _nullable_int(np.take(rank_hi, order) if bootstrap > 0 else rank_hi),
-        "p_top_k": np.take(p_top_k, order) if bootstrap > 0 else p_top_k,
+        **intervals,
     }
     criterion_means = np.take(criterion_means, order, axis=0)
     for j, name in enumerate(scored.names):

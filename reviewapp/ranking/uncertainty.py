@@ -35,22 +35,41 @@ def stable_argsort(key: np.ndarray) -> np.ndarray:
             return order
 
 
+def tie_levels(scores: np.ndarray) -> np.ndarray | None:
+    """Non-negative integers per finite score: 0 for the best, equal exactly where scores tie
+    (equal to 1e-9), larger for worse scores; None when a score is too large (≥ 1e6) for them.
+
+    np.round(scores, TIE_DECIMALS) is rint(scores · 10^TIE_DECIMALS) / 10^TIE_DECIMALS: the
+    integers order and tie exactly as the rounded scores, and radix-sort faster than floats.
+    """
+    if not (scores.size and float(np.abs(scores).max()) < _INTEGER_KEYS_BELOW):
+        return None
+    scaled = np.rint(scores * 10.0**TIE_DECIMALS).astype(np.int64)
+    return int(scaled.max()) - scaled
+
+
+def sorted_competition_ranks(ordered: np.ndarray) -> np.ndarray:
+    """Competition ranks (int32) of values sorted best first (ascending tie levels): each run of
+    equal values takes 1 + the position where the run starts."""
+    size = ordered.size
+    if size == 0:
+        return np.empty(0, dtype=np.int32)
+    first = np.empty(size, dtype=bool)  # each run's first value
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return np.repeat((starts + 1).astype(np.int32), np.diff(starts, append=size))
+
+
 def competition_ranks(scores: np.ndarray) -> np.ndarray:
     """Ranks of finite scores, 1 = highest; ties (equal to 1e-9) share the smallest rank."""
     scores = np.asarray(scores, dtype=float)
-    if not (scores.size and float(np.abs(scores).max()) < _INTEGER_KEYS_BELOW):
+    levels = tie_levels(scores)
+    if levels is None:
         return row_competition_ranks(scores[None, :])[0]
-    # np.round(scores, TIE_DECIMALS) is rint(scores · 10^TIE_DECIMALS) / 10^TIE_DECIMALS: the
-    # integers order and tie exactly as the rounded scores, and radix-sort faster than floats.
-    scaled = np.rint(scores * 10.0**TIE_DECIMALS).astype(np.int64)
-    below_best = int(scaled.max()) - scaled  # 0 for the best score
-    order = stable_argsort(below_best)
-    ordered = below_best[order]
-    starts = np.zeros(scores.size, dtype=np.int32)
-    starts[1:] = np.where(ordered[1:] != ordered[:-1], np.arange(1, scores.size, dtype=np.int32), 0)
-    np.maximum.accumulate(starts, out=starts)
-    ranks = np.empty_like(starts)
-    ranks[order] = starts + 1
+    order = np.argsort(levels)  # equal levels share a rank, in whatever order they come
+    ranks = np.empty(scores.size, dtype=np.int32)
+    ranks[order] = sorted_competition_ranks(levels[order])
     return ranks
 
 

@@ -17,6 +17,7 @@ from reviewapp.ranking.compute import (
     _name_order,
     _recommendation_counts,
     display_order,
+    rank_and_order,
 )
 from reviewapp.ranking.frames import _in_review_order
 from reviewapp.ranking.simulate import simulate_committee
@@ -207,6 +208,64 @@ def test_competition_ranks_integer_keys_and_float_fallback(scale):
     np.testing.assert_array_equal(competition_ranks(scores), reference_competition_ranks(scores))
 
 
+def reference_rank_and_order(score, n_reviews, names, ids):
+    """Competition ranks of the finite scores (NaN: none), then the display order of the ranks."""
+    rank = np.full(len(score), np.nan)
+    finite = ~np.isnan(score)
+    rank[finite] = reference_competition_ranks(score[finite])
+    return rank, reference_display_order(rank, n_reviews, names, ids)
+
+
+SCORES = st.one_of(
+    st.just(np.nan),
+    st.sampled_from([0.0, -0.0, 1.0, 2.5, 1.0 + 1e-12, 1.0 - 4e-10, 70.0, 70.0 + 6e-10]),
+    st.floats(-100, 100, allow_nan=False),
+    st.floats(-3e6, 3e6, allow_nan=False),  # past 1e6 the ranks take the float path
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows(), st.data())
+def test_rank_and_order_is_competition_ranks_then_display_order(data, draw):
+    _, n_reviews, names, ids = data
+    score = np.array(draw.draw(st.lists(SCORES, min_size=len(ids), max_size=len(ids))), dtype=float)
+    rank, order = rank_and_order(score, n_reviews, names, ids)
+    expected_rank, expected_order = reference_rank_and_order(score, n_reviews, names, ids)
+    np.testing.assert_array_equal(rank, expected_rank)
+    np.testing.assert_array_equal(order, expected_order)
+
+
+def test_rank_and_order_without_room_for_integer_keys():
+    # Tie levels up to 1e15 times 20,001 review counts overflow 63 bits: ranks, then order.
+    score = np.array([999_999.5, 0.0, 999_999.5, np.nan])
+    n_reviews = np.array([3, 1, 20_000, 0])
+    names = np.array(["b", "a", "c", "d"], dtype=object)
+    rank, order = rank_and_order(score, n_reviews, names, np.arange(4))
+    np.testing.assert_array_equal(rank, [1, 3, 1, np.nan])
+    assert order.tolist() == [2, 0, 1, 3]
+
+
+@pytest.mark.parametrize("distinct", [7, 2_000, None])
+def test_rank_and_order_large(distinct):
+    # 30,000 rows: mostly tied (7 distinct scores), some ties, continuous; unranked rows too.
+    rng = np.random.default_rng(7 if distinct is None else distinct)
+    size = 30_000
+    if distinct is None:
+        score = rng.normal(60, 15, size)
+    else:
+        score = rng.integers(0, distinct, size) / distinct * 100
+    score[rng.random(size) < 0.05] = np.nan
+    n_reviews = np.where(np.isnan(score), 0, rng.integers(1, 5, size))
+    names = np.array([f"{'aAbB'[i % 4]}{i % 37}" for i in range(size)], dtype=object)
+    ids = rng.permutation(size) * 7 + 3
+    rank, order = rank_and_order(score, n_reviews, names, ids)
+    finite = ~np.isnan(score)
+    expected_rank = np.full(size, np.nan)
+    expected_rank[finite] = competition_ranks(score[finite])
+    np.testing.assert_array_equal(rank, expected_rank)
+    np.testing.assert_array_equal(order, reference_display_order(rank, n_reviews, names, ids))
+
+
 def test_row_competition_ranks_each_row_alone():
     rng = np.random.default_rng(4)
     matrix = rng.integers(0, 6, size=(7, 30)).astype(float) / 3
@@ -324,6 +383,11 @@ def test_dense_layout_refused_for_repeated_review_ids_or_mixed_rows():
     swapped.loc[[1, 3], "review_id"] = swapped.loc[[3, 1], "review_id"].to_numpy()
     assert _dense_values(reviews, scores, criteria) is not None
     assert _dense_values(reviews, swapped, criteria) is None
+    # A review's last score carrying the next review's id: one unequal pair inside a row, one
+    # equal pair across rows, the same number of equal neighbours as a good layout has.
+    shifted = scores.copy()
+    shifted.loc[2, "review_id"] = 2
+    assert _dense_values(reviews, shifted, criteria) is None
 
 
 def test_in_review_order_follows_reviews_then_criteria_rows():
