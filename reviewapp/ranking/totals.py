@@ -90,18 +90,21 @@ def criterion_names(criteria: pd.DataFrame) -> list[str]:
     Rubric ids are assumed to grow with versions; within a version, criteria follow `position`.
     """
     criteria = ensure_columns(criteria, CRITERION_COLUMNS, "criteria")
-    if criteria.empty:
+    return _names_in_order(criteria, criteria["rubric_id"].to_numpy(), criteria["name"].tolist())
+
+
+def _names_in_order(criteria: pd.DataFrame, rubric_ids: np.ndarray, names: list) -> list[str]:
+    """`criterion_names`, given the frame's rubric ids and names (read once by the caller)."""
+    if not names:
         return []
-    rubric = _sort_codes(criteria["rubric_id"].to_numpy())
     order = np.lexsort(
         (
             _sort_codes(criteria["criterion_id"].to_numpy()),
             _sort_codes(criteria["position"].to_numpy()),
-            -rubric,
+            -_sort_codes(rubric_ids),
         )
     )  # newest rubric first, then position, then id (a stable sort of a small frame)
-    names = criteria["name"].to_numpy(dtype=object)[order]
-    return list(dict.fromkeys(str(n) for n in names))
+    return list(dict.fromkeys(str(names[i]) for i in order.tolist()))
 
 
 def effective_weights(
@@ -195,6 +198,14 @@ class ScoredReviews:
         return ((self.matrix - lo) / span).ravel()
 
 
+def _positional(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the index 0..n-1 (as it comes, when it has it)."""
+    index = frame.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return frame
+    return frame.reset_index(drop=True)
+
+
 def _all_known(index: np.ndarray) -> bool:
     """No −1 (unknown id) among the positions."""
     return index.size == 0 or int(index.min()) >= 0
@@ -249,17 +260,17 @@ def _dense_values(
     # score one review earlier (one contiguous comparison, several times faster than 2-D).
     if not (score_criterion[n_criteria:] == score_criterion[:-n_criteria]).all():
         return None
-    # Every review's row holds its own id: its first and last ids are the review's, and, the
-    # review ids being distinct, every unequal neighbour pair is a row boundary, so n × (k − 1)
-    # equal neighbour pairs leave none unequal inside a row.
+    # Every review's row holds its own id: its first id is the review's, and each of the
+    # n × (k − 1) neighbour pairs inside a row is equal (the equal pairs less those that straddle
+    # two rows). One contiguous comparison, and one strided read of the ids.
     if score_review is None:
         score_review = scores["review_id"].to_numpy()
-    by_review = score_review.reshape(n_reviews, n_criteria)
+    same = score_review[1:] == score_review[:-1]  # pair m: scores m and m + 1
+    inside = np.count_nonzero(same) - np.count_nonzero(same[n_criteria - 1 :: n_criteria])
     if not (
-        (by_review[:, 0] == review_ids).all()
-        and (by_review[:, -1] == review_ids).all()
+        inside == n_reviews * (n_criteria - 1)
+        and (score_review[::n_criteria] == review_ids).all()
         and _distinct(review_ids)
-        and np.count_nonzero(score_review[1:] == score_review[:-1]) == n_reviews * (n_criteria - 1)
     ):
         return None
     return value.reshape(n_reviews, n_criteria), np.array(rows, dtype=np.int64)
@@ -313,18 +324,18 @@ def score_reviews(
     Weights and scales are those of the review's own rubric version; a score for a criterion of
     another rubric version, or for an unknown review or criterion, is ignored.
     """
-    reviews = ensure_columns(reviews, REVIEW_COLUMNS, "reviews").reset_index(drop=True)
+    reviews = _positional(ensure_columns(reviews, REVIEW_COLUMNS, "reviews"))
     scores = ensure_columns(scores, SCORE_COLUMNS, "scores")
     criteria = ensure_columns(criteria, CRITERION_COLUMNS, "criteria")
-    names = criterion_names(criteria)
+    crit_rubric, row_names = criteria["rubric_id"].to_numpy(), criteria["name"].tolist()
+    names = _names_in_order(criteria, crit_rubric, row_names)
     n_reviews = len(reviews)
 
     weights = effective_weights(criteria, weight_overrides)
     lo = criteria["scale_min"].to_numpy(dtype=float)
     span = criteria["scale_max"].to_numpy(dtype=float) - lo
-    crit_rubric = criteria["rubric_id"].to_numpy()
     name_position = {name: j for j, name in enumerate(names)}
-    crit_name = np.array([name_position[str(n)] for n in criteria["name"].tolist()], dtype=np.int64)
+    crit_name = np.array([name_position[str(n)] for n in row_names], dtype=np.int64)
 
     one_rubric = len(criteria) > 0 and bool((crit_rubric == crit_rubric[0]).all())
     identity = len(names) == len(crit_name) and bool((crit_name == np.arange(len(names))).all())
@@ -374,9 +385,12 @@ def submitted(reviews: pd.DataFrame) -> pd.DataFrame:
     reviews = ensure_columns(reviews, REVIEW_COLUMNS, "reviews")
     column = reviews["status"]
     if isinstance(column.dtype, pd.CategoricalDtype):  # compare the codes: no string compares
-        at = int(column.dtype.categories.get_indexer([SUBMITTED])[0])
+        categories = column.dtype.categories.tolist()  # a few; no pandas lookup machinery
         codes = column.array.codes
-        mask = codes == at if at >= 0 else np.zeros(len(codes), dtype=bool)
+        if SUBMITTED in categories:
+            mask = codes == categories.index(SUBMITTED)
+        else:
+            mask = np.zeros(len(codes), dtype=bool)
         return reviews if mask.all() else reviews[mask]
     # Comparing the object array in place is 3× faster than Series.eq on pandas' python-backed
     # strings; a missing value that refuses comparison (pd.NA) takes the slower, exact route.
