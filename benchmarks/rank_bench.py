@@ -1,6 +1,6 @@
 """Time the ranking engine on a synthetic committee; prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/rank_bench.py [--candidates 20000] [--criteria 8] [--repeat 5]
+    .venv/bin/python benchmarks/rank_bench.py [--candidates 20000] [--criteria 8] [--repeat 15]
                                               [--cpu]
 
 `--cpu` times with this process's CPU time instead of the wall clock: steadier on a shared
@@ -34,15 +34,21 @@ from reviewapp.ranking.totals import positions, score_reviews
 CLOCK = time.perf_counter
 
 
-def best_of(action: Callable[[], object], repeat: int) -> float:
-    """Fastest of `repeat` runs, in seconds (after one warm-up run)."""
-    action()
-    times = []
-    for _ in range(repeat):
-        start = CLOCK()
+def best_times(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Fastest of `repeat` runs of each action, in seconds (after one warm-up run each).
+
+    The actions take turns, round after round, so a slow spell on a shared machine falls on the
+    baseline and the ranking alike instead of on whichever happened to be running.
+    """
+    for action in actions.values():
         action()
-        times.append(CLOCK() - start)
-    return min(times)
+    best = dict.fromkeys(actions, float("inf"))
+    for _ in range(repeat):
+        for label, action in actions.items():
+            start = CLOCK()
+            action()
+            best[label] = min(best[label], CLOCK() - start)
+    return best
 
 
 def fast_paths(frames: tuple) -> str:
@@ -66,7 +72,7 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=20_000)
     parser.add_argument("--reviewers", type=int, default=0, help="default: candidates / 20")
     parser.add_argument("--criteria", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--cpu", action="store_true", help="time CPU, not the wall clock")
     args = parser.parse_args()
     global CLOCK
@@ -84,15 +90,19 @@ def main() -> None:
     )
     print(f"fast paths taken (as `frames.load_frames` frames take them): {fast_paths(frames)}")
 
-    baseline = best_of(lambda: committee.scores.groupby("review_id")["value"].mean(), args.repeat)
-    print(f"{'baseline groupby(review_id).mean()':44s} {baseline * 1000:8.1f} ms    1.0×")
-    timings = {"compute_totals": best_of(lambda: compute_totals(*inputs), args.repeat)}
+    baseline_label = "baseline groupby(review_id).mean()"
+    actions = {
+        baseline_label: lambda: committee.scores.groupby("review_id")["value"].mean(),
+        "compute_totals": lambda: compute_totals(*inputs),
+    }
     for method in METHODS:
-        timings[f"rank_candidates(method={method!r}, bootstrap=0)"] = best_of(
-            lambda m=method: rank_candidates(*frames, method=m, bootstrap=0), args.repeat
+        actions[f"rank_candidates(method={method!r}, bootstrap=0)"] = lambda m=method: (
+            rank_candidates(*frames, method=m, bootstrap=0)
         )
-    timings["reviewer_stats"] = best_of(lambda: reviewer_stats(*inputs), args.repeat)
-    timings["criterion_agreement"] = best_of(lambda: criterion_agreement(*inputs), args.repeat)
+    actions["reviewer_stats"] = lambda: reviewer_stats(*inputs)
+    actions["criterion_agreement"] = lambda: criterion_agreement(*inputs)
+    timings = best_times(actions, args.repeat)
+    baseline = timings[baseline_label]
     for label, seconds in timings.items():
         print(f"{label:44s} {seconds * 1000:8.1f} ms {seconds / baseline:6.1f}×")
     ranking_ratio = max(v for k, v in timings.items() if k.startswith("rank_")) / baseline
