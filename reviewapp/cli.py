@@ -177,9 +177,10 @@ def serve(host, port, workers):
     run_gunicorn(host=host, port=port, workers=workers)
 
 
-from reviewapp.exports.cli import export_command  # noqa: E402
+from reviewapp.exports.cli import export_command, exports_group  # noqa: E402
 
 main.add_command(export_command)
+main.add_command(exports_group)
 
 from reviewapp.importing.cli import import_command, worker_command  # noqa: E402
 

@@ -50,6 +50,11 @@ class DefaultConfig:
     # (saying so) instead of recomputing after every submit. 0 always recomputes.
     RANKING_MAX_AGE = 30
 
+    # Export files are kept in the database this many days after they are made, then deleted
+    # (the job stays, marked expired) when the next export finishes or the worker starts, or by
+    # `reviewapp exports expire`. 0 keeps them forever.
+    EXPORT_KEEP_DAYS = 7
+
 
 def load_secret_key(instance_path: str) -> str:
     """Return the instance's secret key, generating it (mode 0600) on first run."""

@@ -1,12 +1,14 @@
-"""`reviewapp export SLUG --out FILE ...`: the decision pack from the command line (full data)."""
+"""`reviewapp export SLUG --out FILE ...`: the decision pack from the command line (full data);
+`reviewapp exports expire`: delete the files of old export jobs."""
 
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from reviewapp.cliutil import position_or_fail
-from reviewapp.exports import operations
+from reviewapp.exports import jobs, operations
 from reviewapp.extensions import db
 from reviewapp.ranking import METHODS
 
@@ -41,3 +43,22 @@ def export_command(slug, out, fmt, method, stage, anonymize, include_private_not
     db.session.commit()
     size = len(result.data)
     click.echo(f"Wrote {out} ({fmt}, stage {chosen.name}, method {method}, {size:,} bytes).")
+
+
+@click.group("exports")
+def exports_group():
+    """Manage the export jobs of the ranking pages."""
+
+
+@exports_group.command("expire")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Keep files of the last N days (default: EXPORT_KEEP_DAYS).")  # fmt: skip
+@with_appcontext
+def expire_command(days):
+    """Delete the files of export jobs older than the retention period (the jobs stay, marked
+    expired). The worker does the same when it starts and after every export."""
+    keep = days if days is not None else float(current_app.config.get("EXPORT_KEEP_DAYS") or 0)
+    if keep <= 0:
+        raise click.ClickException("EXPORT_KEEP_DAYS is 0 (keep forever); pass --days N.")
+    count = jobs.expire_old_exports(current_app._get_current_object(), keep)
+    click.echo(f"Deleted the files of {count} export(s) older than {keep:g} days.")

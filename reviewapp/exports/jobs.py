@@ -9,9 +9,11 @@ inside the request, which then answers with the file itself.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import Flask
 
+from reviewapp.db import utcnow
 from reviewapp.exports import operations
 from reviewapp.exports.models import ExportJob, ExportStatus
 from reviewapp.extensions import db
@@ -62,7 +64,22 @@ def run_export_job(app: Flask, job_id: int) -> None:
                 "no file was made. Try again, or ask an administrator to check the logs.",
             )
         db.session.commit()
+        expire_old_exports(app)
         db.session.remove()
+
+
+def expire_old_exports(app: Flask, keep_days: float | None = None) -> int:
+    """Delete the files of exports made more than `keep_days` (default: the app's
+    EXPORT_KEEP_DAYS) days ago, and commit; 0 keeps every file. Call in an app context."""
+    if keep_days is None:
+        keep_days = float(app.config.get("EXPORT_KEEP_DAYS") or 0)
+    if keep_days <= 0:
+        return 0
+    count = operations.expire_exports(utcnow() - timedelta(days=keep_days))
+    db.session.commit()
+    if count:
+        log.info("deleted the files of %d export(s) older than %g days", count, keep_days)
+    return count
 
 
 def inline_limit(app: Flask) -> int:
@@ -71,8 +88,10 @@ def inline_limit(app: Flask) -> int:
 
 
 def resume_unfinished_exports(app: Flask) -> int:
-    """Re-queue export jobs a stopped worker left queued or running (it flushes its queue)."""
+    """Re-queue export jobs a stopped worker left queued or running (it flushes its queue), and
+    delete the files of old exports while at it."""
     with app.app_context():
+        expire_old_exports(app)
         ids = list(
             db.session.scalars(
                 db.select(ExportJob.id).where(

@@ -15,13 +15,15 @@ class ExportStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    EXPIRED = "expired"  # done, and its file deleted after EXPORT_KEEP_DAYS
 
 
-FINISHED = (ExportStatus.DONE, ExportStatus.FAILED)
+FINISHED = (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)
 
 
 class ExportJob(db.Model):
-    """One requested export: its options, its state, and when done the file itself.
+    """One requested export: its options, its state, and when done the file itself (until it
+    expires: `operations.expire_exports` drops files older than EXPORT_KEEP_DAYS).
 
     `options`: format, method, anonymize, include_private_notes, weights (what-if weights by
     criterion name; empty for the saved rubric). `hidden_candidate_ids`: the candidates the

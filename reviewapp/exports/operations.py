@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from reviewapp import audit
 from reviewapp.candidates.permissions import hidden_candidate_ids
@@ -306,3 +307,17 @@ def fail_export(job: ExportJob, message: str) -> None:
     job.status, job.error, job.finished_at = ExportStatus.FAILED, message, utcnow()
     job.result, job.size, job.filename = None, 0, ""
     db.session.flush()
+
+
+def expire_exports(before: datetime) -> int:
+    """Delete the files of export jobs finished before `before`; the jobs stay, marked expired,
+    so their pages say what happened. One UPDATE, which reads no file and leaves the jobs loaded
+    in the session as they were (expire them to see it). Returns how many expired; the caller
+    commits."""
+    expired = db.session.execute(
+        db.update(ExportJob)
+        .where(ExportJob.status == ExportStatus.DONE, ExportJob.finished_at < before)
+        .values(status=ExportStatus.EXPIRED, result=None, size=0)
+        .execution_options(synchronize_session=False)
+    )
+    return expired.rowcount

@@ -104,6 +104,7 @@ def job(slug: str, job_id: int):
         position=job.position,
         job=job,
         can_download=can_download_export_job(current_user, job),
+        keep_days=current_app.config.get("EXPORT_KEEP_DAYS"),
         is_chair=True,
     )
 
@@ -123,6 +124,9 @@ def status(slug: str, job_id: int):
 @login_required
 def file(slug: str, job_id: int):
     job = _load_job(slug, job_id)
+    if job.status == ExportStatus.EXPIRED:  # an old link: say why there is no file
+        flash("This export's file was deleted as too old. Export again for a new one.", "warning")
+        return redirect(url_for(".job", slug=slug, job_id=job.id))
     require_or_404(job.status == ExportStatus.DONE)
     require_or_404(can_download_export_job(current_user, job))
     return _file_response(job)

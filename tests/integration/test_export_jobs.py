@@ -2,12 +2,15 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from reviewapp.audit import AuditEvent
+from reviewapp.cli import main
 from reviewapp.conflicts.models import Conflict
+from reviewapp.db import utcnow
 from reviewapp.exports import jobs, operations
 from reviewapp.exports.models import ExportJob, ExportStatus
 from reviewapp.extensions import db
@@ -317,3 +320,98 @@ def test_ranking_page_export_form_carries_the_what_if_weights(committee, client,
     plain = client.get("/p/physics-2027/ranking").get_data(as_text=True)
     assert 'name="weight-0" value="0.0"' not in plain
     assert "The export uses the what-if weights" not in plain
+
+
+def _finished_days_ago(job_id: int, days: float) -> None:
+    db.session.execute(
+        db.update(ExportJob)
+        .where(ExportJob.id == job_id)
+        .values(finished_at=utcnow() - timedelta(days=days))
+    )
+    db.session.commit()
+
+
+def test_old_export_files_expire_when_the_next_export_finishes(committee, client, auth, queued):
+    auth.login("chair@uni.example")
+    old = _job_id(auth.post(EXPORT, {"format": "xlsx"}))
+    recent = _job_id(auth.post(EXPORT, {"format": "csv"}))
+    _finished_days_ago(old, 8)  # EXPORT_KEEP_DAYS is 7
+    _finished_days_ago(recent, 6)
+    newest = _job_id(auth.post(EXPORT, {"format": "csv"}))
+
+    expired = _job(old)
+    assert (expired.status, expired.result, expired.size) == (ExportStatus.EXPIRED, None, 0)
+    assert expired.filename  # the page still names what was exported
+    for kept in (recent, newest):
+        assert _job(kept).status == ExportStatus.DONE and _job(kept).result
+
+    # An old download link leads to the job page, which says what happened.
+    response = client.get(f"/p/physics-2027/exports/{old}/file")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/p/physics-2027/exports/{old}"
+    page = client.get(f"/p/physics-2027/exports/{old}").get_data(as_text=True)
+    assert "This export&#39;s file was deleted as too old. Export again" in page  # the flash
+    assert "This export's file has been deleted: files are kept for 7 days." in page
+    assert f"/p/physics-2027/exports/{old}/file" not in page
+    status = client.get(f"/p/physics-2027/exports/{old}/status").get_json()
+    assert (status["status"], status["finished"], "download_url" in status) == (
+        "expired",
+        True,
+        False,
+    )
+
+
+def test_export_keep_days_zero_keeps_every_file(committee, app, client, auth, queued, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_KEEP_DAYS", 0)
+    auth.login("chair@uni.example")
+    old = _job_id(auth.post(EXPORT, {"format": "csv"}))
+    _finished_days_ago(old, 400)
+    _job_id(auth.post(EXPORT, {"format": "csv"}))
+    assert jobs.expire_old_exports(app) == 0
+    assert _job(old).status == ExportStatus.DONE and _job(old).result
+
+
+def test_expiry_leaves_unfinished_and_failed_jobs_alone(committee, app):
+    position = committee["position"]
+    queued_job = operations.request_export(
+        position, position.default_stage, actor=committee["chair"]
+    )
+    failed = operations.request_export(position, position.default_stage, actor=committee["chair"])
+    operations.fail_export(failed, "Broken.")
+    db.session.commit()
+    for job in (queued_job, failed):
+        _finished_days_ago(job.id, 30)
+    assert jobs.expire_old_exports(app) == 0
+    assert (_job(queued_job.id).status, _job(failed.id).status) == ("queued", "failed")
+
+
+def test_worker_start_expires_old_files(committee, app):
+    position = committee["position"]
+    job = operations.request_export(position, position.default_stage, actor=committee["chair"])
+    db.session.commit()
+    assert jobs.resume_unfinished_exports(app) == 1  # builds it
+    _finished_days_ago(job.id, 10)
+    assert jobs.resume_unfinished_exports(app) == 0
+    assert _job(job.id).status == ExportStatus.EXPIRED
+
+
+def test_cli_exports_expire(committee, app, runner, monkeypatch):
+    position = committee["position"]
+    job = operations.request_export(position, position.default_stage, actor=committee["chair"])
+    db.session.commit()
+    jobs.run_export_job(app, job.id)
+    _finished_days_ago(job.id, 2)
+
+    result = runner.invoke(main, ["exports", "expire"])  # default: 7 days
+    assert result.exit_code == 0, result.output
+    assert "Deleted the files of 0 export(s) older than 7 days." in result.output
+    result = runner.invoke(main, ["exports", "expire", "--days", "1.5"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted the files of 1 export(s) older than 1.5 days." in result.output
+    assert _job(job.id).status == ExportStatus.EXPIRED
+
+    result = runner.invoke(main, ["exports", "expire", "--days", "0"])
+    assert result.exit_code != 0 and "--days" in result.output
+    monkeypatch.setitem(app.config, "EXPORT_KEEP_DAYS", 0)
+    result = runner.invoke(main, ["exports", "expire"])
+    assert result.exit_code != 0 and "keep forever" in result.output

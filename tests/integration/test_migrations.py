@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from reviewapp import create_app
+from reviewapp.exports.models import ExportStatus
 from reviewapp.extensions import db
 from tests.conftest import postgres_url, skip_or_fail
 
@@ -43,8 +44,13 @@ def test_migrations_upgrade_to_head_and_match_models(empty_database_url, tmp_pat
                 MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
             )
             tables = set(inspect(conn).get_table_names())
+            export_checks = inspect(conn).get_check_constraints("export_jobs")
         assert diff == []
         assert {t.name for t in db.metadata.sorted_tables} <= tables
+        # compare_metadata ignores CHECK constraints: the status one must allow every status.
+        (status_check,) = [c for c in export_checks if c["name"] == "ck_export_jobs_status"]
+        for status in ExportStatus:
+            assert f"'{status.value}'" in status_check["sqltext"]
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
