@@ -397,6 +397,9 @@ def rank_candidates(
     score = columns[method]
     ranked = n_reviews > 0
     rank, order = rank_and_order(score, n_reviews, names, ids)
+    # Gathered at once, while the name order has just read them: a gather of string objects
+    # touches each one (its reference count), slow once other work has pushed them out of cache.
+    ordered_names = name_column.array.take(order)
 
     std = groups.std(total, columns["mean"])
     no_side = recommendations[:, 0] + recommendations[:, 1]
@@ -423,7 +426,7 @@ def rank_candidates(
     method_columns = {name: np.take(values, order) for name, values in columns.items()}
     out = {
         "candidate_id": np.take(ids, order),
-        "name": name_column.array.take(order),
+        "name": ordered_names,
         "rank": _nullable_int(np.take(rank, order)),
         "score": method_columns[method].copy(),
         **method_columns,
