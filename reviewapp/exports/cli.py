@@ -57,8 +57,9 @@ def exports_group():
 def expire_command(days):
     """Delete the files of export jobs older than the retention period (the jobs stay, marked
     expired). The worker does the same when it starts and after every export."""
-    keep = days if days is not None else float(current_app.config.get("EXPORT_KEEP_DAYS") or 0)
+    app = current_app._get_current_object()
+    keep = jobs.keep_days(app) if days is None else days
     if keep <= 0:
         raise click.ClickException("EXPORT_KEEP_DAYS is 0 (keep forever); pass --days N.")
-    count = jobs.expire_old_exports(current_app._get_current_object(), keep)
+    count = jobs.expire_old_exports(app, keep)
     click.echo(f"Deleted the files of {count} export(s) older than {keep:g} days.")

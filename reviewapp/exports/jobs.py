@@ -68,17 +68,21 @@ def run_export_job(app: Flask, job_id: int) -> None:
         db.session.remove()
 
 
-def expire_old_exports(app: Flask, keep_days: float | None = None) -> int:
-    """Delete the files of exports made more than `keep_days` (default: the app's
-    EXPORT_KEEP_DAYS) days ago, and commit; 0 keeps every file. Call in an app context."""
-    if keep_days is None:
-        keep_days = float(app.config.get("EXPORT_KEEP_DAYS") or 0)
-    if keep_days <= 0:
+def keep_days(app: Flask) -> float:
+    """Days an export's file is kept (EXPORT_KEEP_DAYS); 0 keeps files forever."""
+    return float(app.config.get("EXPORT_KEEP_DAYS") or 0)
+
+
+def expire_old_exports(app: Flask, days: float | None = None) -> int:
+    """Delete the files of exports made more than `days` (default: `keep_days`) days ago, and
+    commit; 0 keeps every file. Call in an app context."""
+    days = keep_days(app) if days is None else days
+    if days <= 0:
         return 0
-    count = operations.expire_exports(utcnow() - timedelta(days=keep_days))
+    count = operations.expire_exports(utcnow() - timedelta(days=days))
     db.session.commit()
     if count:
-        log.info("deleted the files of %d export(s) older than %g days", count, keep_days)
+        log.info("deleted the files of %d export(s) older than %g days", count, days)
     return count
 
 

@@ -104,7 +104,7 @@ def job(slug: str, job_id: int):
         position=job.position,
         job=job,
         can_download=can_download_export_job(current_user, job),
-        keep_days=current_app.config.get("EXPORT_KEEP_DAYS"),
+        keep_days=jobs.keep_days(current_app),
         is_chair=True,
     )
 

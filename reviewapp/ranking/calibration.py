@@ -228,10 +228,9 @@ def _conjugate_gradients(
     """Jacobi-preconditioned conjugate gradients on the reviewer system.
 
     The product (D_r + ridge·I − Nᵀ D_c⁻¹ N)·b is two sparse products with N, so the reviewer
-    system is never assembled. The preconditioner uses Σ_c N_cr / n_c for the
-    diagonal of Nᵀ D_c⁻¹ N (exact when nobody reviews a candidate twice, and positive in any
-    case, which is all the method needs). Stops at ‖r‖ ≤ 1e-12·‖rhs‖; None when that takes over
-    10·n steps.
+    system is never assembled. The preconditioner uses Σ_c N_cr / n_c for the diagonal of
+    Nᵀ D_c⁻¹ N (exact when nobody reviews a candidate twice, and positive in any case, which is
+    all the method needs). Stops at ‖r‖ ≤ 1e-12·‖rhs‖; None when that takes over 10·n steps.
     """
     transposed = design.T  # CSC: its products add in the same order as a CSR copy would
 
